@@ -1,0 +1,250 @@
+package yardstick.kernel;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import yardstick.kernel.comm.CommManager;
+import yardstick.kernel.display.MimeBundle;
+import yardstick.kernel.display.Renderers;
+import yardstick.kernel.eval.CellError;
+import yardstick.kernel.eval.JavaEvaluator;
+import yardstick.kernel.eval.Outcome;
+import yardstick.kernel.magic.Environment;
+import yardstick.kernel.magic.Magic;
+import yardstick.kernel.magic.MagicCall;
+import yardstick.kernel.magic.MagicContext;
+import yardstick.kernel.magic.MagicException;
+import yardstick.kernel.magic.MagicRegistry;
+import yardstick.kernel.magic.Words;
+import yardstick.kernel.output.OutputRoute;
+import yardstick.kernel.output.OutputSink;
+import yardstick.kernel.output.RoutingOutputStream;
+
+/**
+ * A notebook's live state, independent of how cells arrive (Jupyter or a headless run): the Java evaluator,
+ * magics, renderers and comms. JShell starts on a background thread at construction, so a kernel can answer
+ * kernel_info at once while the first cell waits only for what is left of the warm-up.
+ */
+public final class Session implements AutoCloseable {
+    private static volatile Session active;
+
+    private final CompletableFuture<JavaEvaluator> evaluator;
+    private final Renderers renderers;
+    private final MagicRegistry magics;
+    private final CommManager comms;
+    private final Path workingDirectory;
+    private volatile Thread magicThread;
+
+    public Session(Path workingDirectory, CommManager comms) {
+        RoutingOutputStream.install();
+        this.workingDirectory = workingDirectory.toAbsolutePath();
+        this.comms = comms;
+        ClassLoader loader = Session.class.getClassLoader();
+        this.renderers = new Renderers(loader);
+        this.magics = new MagicRegistry(loader);
+        String classPath = System.getProperty("java.class.path");
+        this.evaluator = CompletableFuture.supplyAsync(() -> warm(new JavaEvaluator(classPath,
+                List.of(Notebook.class.getName() + ".*"))));
+        active = this;
+    }
+
+    private static JavaEvaluator warm(JavaEvaluator e) {
+        e.evaluate("1 + 1", JavaEvaluator.Location.CELL);
+        return e;
+    }
+
+    /** The session cells in this JVM talk to. */
+    public static Session active() {
+        Session s = active;
+        if (s == null) throw new IllegalStateException("no notebook session is running in this JVM");
+        return s;
+    }
+
+    public JavaEvaluator evaluator() {
+        try {
+            return evaluator.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while JShell was starting", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("JShell failed to start: " + e.getCause(), e.getCause());
+        }
+    }
+
+    public MagicRegistry magics() {
+        return magics;
+    }
+
+    public CommManager comms() {
+        return comms;
+    }
+
+    public Path workingDirectory() {
+        return workingDirectory;
+    }
+
+    public MimeBundle render(Object value) {
+        return renderers.render(value);
+    }
+
+    /**
+     * Runs a cell: a cell magic when its first line is {@code %%name}, else Java with {@code %name} line magics
+     * between statements. Output goes to {@code sink}; {@code label} names the cell in stack traces.
+     */
+    public Outcome execute(String cell, OutputSink sink, String label) {
+        OutputRoute route = new OutputRoute(sink);
+        route.enter();
+        try {
+            return run(cell, label);
+        } finally {
+            route.flush();
+        }
+    }
+
+    private Outcome run(String cell, String label) {
+        String trimmed = cell.stripLeading();
+        if (trimmed.startsWith("%%")) {
+            int nl = trimmed.indexOf('\n');
+            String header = nl < 0 ? trimmed.substring(2) : trimmed.substring(2, nl);
+            String body = nl < 0 ? "" : trimmed.substring(nl + 1);
+            return magic(header, body, cell);
+        }
+        Outcome last = new Outcome(false, null, null);
+        List<String> lines = cell.lines().toList();
+        List<String> code = new ArrayList<>();
+        int codeStart = 1;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (isLineMagic(line)) {
+                if (!String.join("", code).isBlank()) {
+                    last = evaluator().evaluate(String.join("\n", code), new JavaEvaluator.Location(label, codeStart));
+                    if (!last.ok()) return last;
+                }
+                code.clear();
+                codeStart = i + 2;
+                last = magic(line.strip().substring(1), null, cell);
+                if (!last.ok()) return last;
+            } else {
+                code.add(line);
+            }
+        }
+        if (!String.join("", code).isBlank()) {
+            last = evaluator().evaluate(String.join("\n", code), new JavaEvaluator.Location(label, codeStart));
+        }
+        return last;
+    }
+
+    private static boolean isLineMagic(String line) {
+        String s = line.strip();
+        return s.length() > 1 && s.charAt(0) == '%' && Character.isLetter(s.charAt(1));
+    }
+
+    private Outcome magic(String header, String body, String cell) {
+        String h = header.strip();
+        int sp = indexOfSpace(h);
+        String name = sp < 0 ? h : h.substring(0, sp);
+        String raw = sp < 0 ? "" : h.substring(sp + 1).strip();
+        String form = (body == null ? "%" : "%%") + name;
+        Magic magic = magics.get(name);
+        if (magic == null) {
+            return failed("UnknownMagic", "no magic named " + form + "; %lsmagic lists them", null);
+        }
+        magicThread = Thread.currentThread();
+        try {
+            Object value = magic.run(new MagicCall(name, raw, Words.split(raw), body, new Context(cell)));
+            return new Outcome(value != null, value, null);
+        } catch (MagicException e) {
+            return failed("MagicError", form + ": " + e.getMessage(), "usage: " + magic.usage());
+        } catch (InterruptedException e) {
+            return failed("Interrupted", form + " was interrupted", null);
+        } catch (Exception e) {
+            return failed(e.getClass().getSimpleName(), form + " failed: " + e.getMessage(), null);
+        } finally {
+            magicThread = null;
+            Thread.interrupted();
+        }
+    }
+
+    private static int indexOfSpace(String s) {
+        for (int i = 0; i < s.length(); i++) if (Character.isWhitespace(s.charAt(i))) return i;
+        return -1;
+    }
+
+    private static Outcome failed(String ename, String evalue, String usage) {
+        List<String> tb = new ArrayList<>();
+        tb.add(ename + ": " + evalue);
+        if (usage != null) tb.add(usage);
+        return new Outcome(false, null, new CellError(ename, evalue, tb));
+    }
+
+    /** Stops the running cell: the Java snippet, or the magic's thread. */
+    public void interrupt() {
+        Thread t = magicThread;
+        if (t != null) t.interrupt();
+        if (evaluator.isDone()) evaluator().interrupt();
+    }
+
+    @Override
+    public void close() {
+        if (evaluator.isDone() && !evaluator.isCompletedExceptionally()) evaluator().close();
+        if (active == this) active = null;
+    }
+
+    /** What magics see of this session. */
+    private final class Context implements MagicContext {
+        private final String cell;
+
+        Context(String cell) {
+            this.cell = cell;
+        }
+
+        @Override
+        public Outcome eval(String code) {
+            return run(code, "cell");
+        }
+
+        @Override
+        public Object value(String expression) throws MagicException {
+            Outcome o = evaluator().valueOf(expression);
+            if (!o.ok()) throw new MagicException("no value for '" + expression + "': " + o.error().evalue());
+            return o.value();
+        }
+
+        @Override
+        public String display(Object value) {
+            return Notebook.display(value);
+        }
+
+        @Override
+        public void addToClasspath(Path path) {
+            evaluator().addToClasspath(path.toAbsolutePath().toString());
+        }
+
+        @Override
+        public List<String[]> variables() {
+            return evaluator().variables();
+        }
+
+        @Override
+        public Path workingDirectory() {
+            return workingDirectory;
+        }
+
+        @Override
+        public String cellSource() {
+            return cell;
+        }
+
+        @Override
+        public MagicRegistry magics() {
+            return magics;
+        }
+
+        @Override
+        public Environment env() {
+            return Environment.shared();
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package yardstick.kernel.protocol;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+
+/**
+ * The five sockets of a Jupyter kernel and the loops that serve them. Shell and control each have a thread that
+ * receives, verifies and dispatches; IOPub has one sender thread fed by a queue, so any thread may publish; the
+ * heartbeat echoes on its own thread. A message that fails verification or parsing is logged and dropped.
+ */
+public final class KernelServer implements Channels, AutoCloseable {
+    private static final Message STOP = new Message(List.of(), null, null, null, null, List.of());
+
+    private final ConnectionInfo info;
+    private final WireCodec codec;
+    private final String session = UUID.randomUUID().toString();
+    private final Map<String, RequestHandler> handlers = new ConcurrentHashMap<>();
+    private final BlockingQueue<Message> iopubQueue = new LinkedBlockingQueue<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Object stdinLock = new Object();
+    private final ZContext context = new ZContext(1);
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+    private ZMQ.Socket stdin;
+
+    public KernelServer(ConnectionInfo info) {
+        this.info = info;
+        this.codec = new WireCodec(new Signer(info.signatureScheme(), info.key()));
+    }
+
+    /** Registers the handler of one request type, e.g. {@code execute_request}. */
+    public KernelServer on(String msgType, RequestHandler handler) {
+        handlers.put(msgType, handler);
+        return this;
+    }
+
+    @Override
+    public String session() {
+        return session;
+    }
+
+    @Override
+    public IOPub iopub() {
+        return iopubQueue::add;
+    }
+
+    /** Binds every socket, then starts serving. Returns once all sockets are bound. */
+    public void start() {
+        ZMQ.Socket shell = bind(SocketType.ROUTER, info.shellPort());
+        ZMQ.Socket control = bind(SocketType.ROUTER, info.controlPort());
+        ZMQ.Socket iopub = bind(SocketType.PUB, info.iopubPort());
+        ZMQ.Socket hb = bind(SocketType.REP, info.hbPort());
+        stdin = bind(SocketType.ROUTER, info.stdinPort());
+        running = true;
+        spawn("yardstick-heartbeat", () -> heartbeat(hb));
+        spawn("yardstick-iopub", () -> sendIOPub(iopub));
+        spawn("yardstick-control", () -> serve(control));
+        spawn("yardstick-shell", () -> serve(shell));
+    }
+
+    private ZMQ.Socket bind(SocketType type, int port) {
+        ZMQ.Socket s = context.createSocket(type);
+        s.setLinger(1000);
+        s.bind(info.endpoint(port));
+        return s;
+    }
+
+    private void spawn(String name, Runnable loop) {
+        Thread t = new Thread(() -> {
+            try {
+                loop.run();
+            } catch (ZMQException e) {
+                if (running) Log.warn(name + " stopped: " + e);
+            }
+        }, name);
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+    }
+
+    private void heartbeat(ZMQ.Socket hb) {
+        while (running) {
+            byte[] ping = hb.recv();
+            if (ping == null) return;
+            hb.send(ping);
+        }
+    }
+
+    private void sendIOPub(ZMQ.Socket iopub) {
+        try {
+            while (true) {
+                Message m = iopubQueue.take();
+                if (m == STOP) return;
+                sendFrames(iopub, codec.encode(m));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void serve(ZMQ.Socket socket) {
+        while (running) {
+            List<byte[]> frames = receiveFrames(socket);
+            if (frames == null) return;
+            Message request;
+            try {
+                request = codec.decode(frames);
+            } catch (ProtocolException e) {
+                Log.warn("dropped a message: " + e.getMessage());
+                continue;
+            }
+            dispatch(socket, request);
+        }
+    }
+
+    private void dispatch(ZMQ.Socket socket, Message request) {
+        RequestHandler handler = handlers.get(request.type());
+        if (handler == null) {
+            Log.warn("no handler for message type " + request.type());
+            return;
+        }
+        broadcast(request, "status", Json.object().put("execution_state", "busy"));
+        ObjectNode content;
+        try {
+            content = handler.handle(request, this);
+        } catch (Exception | StackOverflowError e) {
+            content = errorContent(e);
+        }
+        if (content != null) {
+            if (!content.has("status")) content.put("status", "ok");
+            String replyType = request.type().replace("_request", "_reply");
+            sendFrames(socket, codec.encode(request.reply(session, replyType, content)));
+        }
+        broadcast(request, "status", Json.object().put("execution_state", "idle"));
+    }
+
+    private static ObjectNode errorContent(Throwable e) {
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        ObjectNode c = Json.object().put("status", "error").put("ename", e.getClass().getSimpleName())
+                .put("evalue", String.valueOf(e.getMessage()));
+        c.putArray("traceback").add(trace.toString());
+        Log.warn("handler failed: " + trace);
+        return c;
+    }
+
+    @Override
+    public String input(Message parent, String prompt, boolean password) throws IOException {
+        if (!parent.content().path("allow_stdin").asBoolean(false)) {
+            throw new IOException("this front end does not accept input (allow_stdin is false)");
+        }
+        synchronized (stdinLock) {
+            ObjectNode c = Json.object().put("prompt", prompt).put("password", password);
+            sendFrames(stdin, codec.encode(parent.reply(session, "input_request", c)));
+            while (running) {
+                List<byte[]> frames = receiveFrames(stdin);
+                if (frames == null) break;
+                try {
+                    Message reply = codec.decode(frames);
+                    if ("input_reply".equals(reply.type())) return reply.content().path("value").asText("");
+                } catch (ProtocolException e) {
+                    Log.warn("dropped a stdin message: " + e.getMessage());
+                }
+            }
+            throw new IOException("the kernel is shutting down; no input was received");
+        }
+    }
+
+    private static List<byte[]> receiveFrames(ZMQ.Socket socket) {
+        byte[] first = socket.recv();
+        if (first == null) return null;
+        List<byte[]> frames = new ArrayList<>(8);
+        frames.add(first);
+        while (socket.hasReceiveMore()) frames.add(socket.recv());
+        return frames;
+    }
+
+    private static void sendFrames(ZMQ.Socket socket, List<byte[]> frames) {
+        for (int i = 0; i < frames.size(); i++) {
+            socket.send(frames.get(i), i < frames.size() - 1 ? ZMQ.SNDMORE : 0);
+        }
+    }
+
+    /** Stops serving after the current request; {@link #awaitStop()} returns. */
+    public void stop() {
+        stopped.countDown();
+    }
+
+    /** Blocks until {@link #stop()} is called. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        iopubQueue.add(STOP);
+        try {
+            for (Thread t : threads) if (t.getName().equals("yardstick-iopub")) t.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        context.close();
+        stopped.countDown();
+    }
+}
