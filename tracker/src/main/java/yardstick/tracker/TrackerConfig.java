@@ -1,0 +1,127 @@
+package yardstick.tracker;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * How a tracker runs: where it listens, which store and artifact root it uses, and the token it
+ * requires. A null {@code artifactRoot} means "beside the SQLite file", or {@code ~/.yardstick/artifacts}.
+ */
+public record TrackerConfig(String host, int port, String store, Path artifactRoot, String token, long maxArtifactBytes) {
+    public static final long DEFAULT_MAX_ARTIFACT_BYTES = 5L * 1024 * 1024 * 1024;
+
+    /** Loopback, port 5000, SQLite at {@code ~/.yardstick/tracker.db}, no token. */
+    public static TrackerConfig defaults() {
+        return new TrackerConfig("127.0.0.1", 5000, "sqlite:" + yardstickHome().resolve("tracker.db"), null, null,
+                DEFAULT_MAX_ARTIFACT_BYTES);
+    }
+
+    public static Path yardstickHome() {
+        return Path.of(System.getProperty("user.home"), ".yardstick");
+    }
+
+    public TrackerConfig withHost(String value) {
+        return new TrackerConfig(value, port, store, artifactRoot, token, maxArtifactBytes);
+    }
+
+    public TrackerConfig withPort(int value) {
+        return new TrackerConfig(host, value, store, artifactRoot, token, maxArtifactBytes);
+    }
+
+    public TrackerConfig withStore(String value) {
+        return new TrackerConfig(host, port, value, artifactRoot, token, maxArtifactBytes);
+    }
+
+    public TrackerConfig withArtifactRoot(Path value) {
+        return new TrackerConfig(host, port, store, value, token, maxArtifactBytes);
+    }
+
+    public TrackerConfig withToken(String value) {
+        return new TrackerConfig(host, port, store, artifactRoot, value, maxArtifactBytes);
+    }
+
+    public TrackerConfig withMaxArtifactBytes(long value) {
+        return new TrackerConfig(host, port, store, artifactRoot, token, value);
+    }
+
+    /** The artifact root to use: the configured one, else one derived from the store. */
+    public Path resolvedArtifactRoot() {
+        if (artifactRoot != null) {
+            return artifactRoot;
+        }
+        if (store.startsWith("sqlite:") || store.startsWith("jdbc:sqlite:")) {
+            String file = store.substring(store.indexOf("sqlite:") + "sqlite:".length());
+            if (file.startsWith("///")) {
+                file = file.substring(3);
+            }
+            Path parent = Path.of(file).toAbsolutePath().getParent();
+            if (parent != null) {
+                return parent.resolve("artifacts");
+            }
+        }
+        return yardstickHome().resolve("artifacts");
+    }
+
+    /**
+     * Reads command-line options over the defaults:
+     * {@code [--host H] [--port P] [--store URL] [--artifacts DIR] [--token T] [--max-artifact-bytes N]};
+     * the token may also come from {@code YARDSTICK_TRACKER_TOKEN}.
+     */
+    public static TrackerConfig parse(String[] args, Map<String, String> env) {
+        TrackerConfig c = defaults();
+        String envToken = env.get("YARDSTICK_TRACKER_TOKEN");
+        if (envToken != null && !envToken.isEmpty()) {
+            c = c.withToken(envToken);
+        }
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String name = arg;
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            }
+            if (name.equals("--help") || name.equals("-h")) {
+                throw new IllegalArgumentException(usage());
+            }
+            if (value == null) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("Option " + name + " needs a value\n" + usage());
+                }
+                value = args[++i];
+            }
+            c = switch (name) {
+                case "--host" -> c.withHost(value);
+                case "--port" -> c.withPort(parseInt(name, value));
+                case "--store" -> c.withStore(value);
+                case "--artifacts" -> c.withArtifactRoot(Path.of(value));
+                case "--token" -> c.withToken(value);
+                case "--max-artifact-bytes" -> c.withMaxArtifactBytes(Long.parseLong(value));
+                default -> throw new IllegalArgumentException("Unknown option " + name + "\n" + usage());
+            };
+        }
+        return c;
+    }
+
+    private static int parseInt(String name, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Option " + name + " needs a number, got '" + value + "'");
+        }
+    }
+
+    public static String usage() {
+        return "usage: yardstick tracker [--host 127.0.0.1] [--port 5000] [--store sqlite:PATH | jdbc:postgresql://...]"
+                + " [--artifacts DIR] [--token TOKEN] [--max-artifact-bytes N]\n"
+                + "  The token may also be set with YARDSTICK_TRACKER_TOKEN; it is required on a non-loopback host.";
+    }
+
+    @Override
+    public String toString() {
+        // Never print the token.
+        return "TrackerConfig[host=" + host + ", port=" + port + ", store=" + store + ", artifacts=" + resolvedArtifactRoot()
+                + ", token=" + (token == null ? "none" : "set") + ", maxArtifactBytes=" + maxArtifactBytes + "]";
+    }
+}

@@ -1,0 +1,59 @@
+package yardstick.tracker.store;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/** PostgreSQL through its JDBC driver, for a tracker several people share. */
+public final class PostgresDialect implements SqlDialect {
+    private final String url;
+
+    public PostgresDialect(String jdbcUrl) {
+        this.url = jdbcUrl;
+    }
+
+    @Override
+    public Connection open() throws SQLException {
+        Properties props = new Properties();
+        // One round trip per log-batch instead of one per row.
+        props.setProperty("reWriteBatchedInserts", "true");
+        return DriverManager.getConnection(url, props);
+    }
+
+    @Override
+    public String autoIdColumn() {
+        return "BIGSERIAL PRIMARY KEY";
+    }
+
+    @Override
+    public String doubleType() {
+        return "DOUBLE PRECISION";
+    }
+
+    @Override
+    public boolean serializesWrites() {
+        return false;
+    }
+
+    @Override
+    public String like(String column, boolean caseSensitive) {
+        return column + (caseSensitive ? " LIKE ?" : " ILIKE ?");
+    }
+
+    @Override
+    public boolean isUniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
+    @Override
+    public String name() {
+        return "postgresql";
+    }
+
+    @Override
+    public String describe() {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q);
+    }
+}

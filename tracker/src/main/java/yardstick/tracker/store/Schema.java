@@ -1,0 +1,113 @@
+package yardstick.tracker.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Versioned schema migrations. Each version is applied once, in its own transaction, and recorded in
+ * {@code schema_version}; a database written by a newer version is refused rather than misread.
+ */
+final class Schema {
+    /** Migration n (1-based) brings the schema from version n-1 to n. Never edit one that has shipped: append. */
+    private static final List<List<String>> MIGRATIONS = List.of(
+            List.of(
+                    "CREATE TABLE experiments (experiment_id {ID}, name TEXT NOT NULL UNIQUE, artifact_location TEXT,"
+                            + " lifecycle_stage TEXT NOT NULL, creation_time BIGINT, last_update_time BIGINT)",
+                    "CREATE TABLE experiment_tags (experiment_id BIGINT NOT NULL, key TEXT NOT NULL, value TEXT,"
+                            + " PRIMARY KEY (experiment_id, key))",
+                    "CREATE TABLE runs (run_uuid TEXT PRIMARY KEY, name TEXT, experiment_id BIGINT NOT NULL, user_id TEXT,"
+                            + " status TEXT NOT NULL, start_time BIGINT, end_time BIGINT, lifecycle_stage TEXT NOT NULL,"
+                            + " artifact_uri TEXT, deleted_time BIGINT)",
+                    "CREATE INDEX runs_by_experiment ON runs (experiment_id, start_time)",
+                    "CREATE TABLE params (run_uuid TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+                            + " PRIMARY KEY (run_uuid, key))",
+                    "CREATE TABLE tags (run_uuid TEXT NOT NULL, key TEXT NOT NULL, value TEXT, PRIMARY KEY (run_uuid, key))",
+                    // NaN is kept as is_nan=1 and value 0: SQLite would otherwise store NaN as NULL.
+                    "CREATE TABLE metrics (run_uuid TEXT NOT NULL, key TEXT NOT NULL, value {DOUBLE} NOT NULL,"
+                            + " is_nan SMALLINT NOT NULL, timestamp BIGINT NOT NULL, step BIGINT NOT NULL)",
+                    "CREATE UNIQUE INDEX metrics_point ON metrics (run_uuid, key, step, timestamp, value, is_nan)",
+                    "CREATE TABLE latest_metrics (run_uuid TEXT NOT NULL, key TEXT NOT NULL, value {DOUBLE} NOT NULL,"
+                            + " is_nan SMALLINT NOT NULL, timestamp BIGINT NOT NULL, step BIGINT NOT NULL,"
+                            + " PRIMARY KEY (run_uuid, key))",
+                    "CREATE INDEX latest_metrics_by_key ON latest_metrics (key, value)",
+                    "CREATE TABLE datasets (dataset_uuid TEXT PRIMARY KEY, experiment_id BIGINT NOT NULL, name TEXT NOT NULL,"
+                            + " digest TEXT NOT NULL, source_type TEXT, source TEXT, schema TEXT, profile TEXT)",
+                    "CREATE UNIQUE INDEX datasets_identity ON datasets (experiment_id, name, digest)",
+                    "CREATE TABLE inputs (input_uuid TEXT PRIMARY KEY, source_id TEXT NOT NULL, destination_id TEXT NOT NULL)",
+                    "CREATE UNIQUE INDEX inputs_pair ON inputs (source_id, destination_id)",
+                    "CREATE INDEX inputs_by_destination ON inputs (destination_id)",
+                    "CREATE TABLE input_tags (input_uuid TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,"
+                            + " PRIMARY KEY (input_uuid, name))",
+                    "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time,"
+                            + " last_update_time) VALUES (0, 'Default', {ROOT} || '/0', 'active', {NOW}, {NOW})"));
+
+    static final int LATEST = MIGRATIONS.size();
+
+    private Schema() {}
+
+    /** Brings the database up to {@link #LATEST}; returns the version it found. */
+    static int migrate(Connection c, SqlDialect dialect, String artifactRoot) throws SQLException {
+        c.setAutoCommit(true);
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        }
+        int found = currentVersion(c);
+        if (found > LATEST) {
+            throw new SQLException("The store's schema is version " + found + ", newer than this tracker's " + LATEST
+                    + "; upgrade Yardstick to open it.");
+        }
+        for (int v = found + 1; v <= LATEST; v++) {
+            apply(c, dialect, artifactRoot, v);
+        }
+        return found;
+    }
+
+    private static void apply(Connection c, SqlDialect dialect, String artifactRoot, int version) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            // Another process may be migrating the same database: re-check under the write transaction.
+            if (dialect instanceof PostgresDialect) {
+                s.execute("LOCK TABLE schema_version IN EXCLUSIVE MODE");
+            } else {
+                s.execute("UPDATE schema_version SET version = version WHERE 1 = 0");
+            }
+            if (currentVersion(c) >= version) {
+                c.commit();
+                return;
+            }
+            long now = System.currentTimeMillis();
+            for (String ddl : MIGRATIONS.get(version - 1)) {
+                s.execute(ddl.replace("{ID}", dialect.autoIdColumn())
+                        .replace("{DOUBLE}", dialect.doubleType())
+                        .replace("{ROOT}", quote(artifactRoot))
+                        .replace("{NOW}", Long.toString(now)));
+            }
+            s.execute("DELETE FROM schema_version");
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO schema_version (version) VALUES (?)")) {
+                p.setInt(1, version);
+                p.executeUpdate();
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private static int currentVersion(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static String quote(String literal) {
+        return "'" + literal.replace("'", "''") + "'";
+    }
+}

@@ -1,0 +1,97 @@
+package yardstick.tracker.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** SQLite in one file, in WAL mode so readers never wait for the writer. */
+public final class SqliteDialect implements SqlDialect {
+    private final Path file;
+
+    public SqliteDialect(Path file) {
+        this.file = file.toAbsolutePath();
+        try {
+            if (this.file.getParent() != null) {
+                Files.createDirectories(this.file.getParent());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public Connection open() throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            // NORMAL in WAL mode: a commit survives the process being killed; only an OS crash may lose the last ones.
+            s.execute("PRAGMA synchronous=NORMAL");
+            s.execute("PRAGMA busy_timeout=30000");
+            s.execute("PRAGMA cache_size=-16000");
+        }
+        return c;
+    }
+
+    @Override
+    public String autoIdColumn() {
+        return "INTEGER PRIMARY KEY AUTOINCREMENT";
+    }
+
+    @Override
+    public String doubleType() {
+        return "REAL";
+    }
+
+    @Override
+    public boolean serializesWrites() {
+        return true;
+    }
+
+    @Override
+    public String like(String column, boolean caseSensitive) {
+        // SQLite's LIKE ignores ASCII case; GLOB is case-sensitive, so LIKE patterns are translated to it.
+        return caseSensitive ? column + " GLOB ?" : "LOWER(" + column + ") LIKE LOWER(?)";
+    }
+
+    @Override
+    public String likePattern(String pattern, boolean caseSensitive) {
+        if (!caseSensitive) {
+            return pattern;
+        }
+        StringBuilder glob = new StringBuilder();
+        for (char c : pattern.toCharArray()) {
+            switch (c) {
+                case '%' -> glob.append('*');
+                case '_' -> glob.append('?');
+                case '*', '?', '[' -> glob.append('[').append(c).append(']');
+                default -> glob.append(c);
+            }
+        }
+        return glob.toString();
+    }
+
+    @Override
+    public boolean isUniqueViolation(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("SQLITE_CONSTRAINT_UNIQUE") || m.contains("SQLITE_CONSTRAINT_PRIMARYKEY");
+    }
+
+    @Override
+    public String name() {
+        return "sqlite";
+    }
+
+    @Override
+    public String describe() {
+        return "sqlite:" + file;
+    }
+}

@@ -1,0 +1,53 @@
+package yardstick.tracker.ui;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads RFC 4180 CSV (quoted fields, doubled quotes, newlines inside quotes) for display as a table. */
+final class Csv {
+    private static final int MAX_ROWS = 1000;
+
+    private Csv() {}
+
+    static List<List<String>> parse(String text) {
+        List<List<String>> rows = new ArrayList<>();
+        List<String> row = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < text.length() && rows.size() < MAX_ROWS; i++) {
+            char c = text.charAt(i);
+            if (quoted) {
+                if (c == '"') {
+                    if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                        field.append('"');
+                        i++;
+                    } else {
+                        quoted = false;
+                    }
+                } else {
+                    field.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                row.add(field.toString());
+                field.setLength(0);
+            } else if (c == '\n' || c == '\r') {
+                if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+                    i++;
+                }
+                row.add(field.toString());
+                field.setLength(0);
+                rows.add(row);
+                row = new ArrayList<>();
+            } else {
+                field.append(c);
+            }
+        }
+        if (!field.isEmpty() || !row.isEmpty()) {
+            row.add(field.toString());
+            rows.add(row);
+        }
+        return rows;
+    }
+}
