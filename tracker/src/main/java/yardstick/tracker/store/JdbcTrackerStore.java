@@ -49,7 +49,7 @@ public final class JdbcTrackerStore implements TrackerStore {
     public static JdbcTrackerStore open(SqlDialect dialect, String artifactRoot) {
         JdbcTrackerStore store = new JdbcTrackerStore(dialect, artifactRoot);
         try {
-            store.write(c -> Schema.migrate(c, dialect, artifactRoot));
+            store.migrate();
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -63,6 +63,25 @@ public final class JdbcTrackerStore implements TrackerStore {
         this.pool = new ConnectionPool(dialect, 8);
         this.runSearch = new RunSearchQuery(dialect);
         this.experimentSearch = new ExperimentSearchQuery(dialect);
+    }
+
+    /** Migrations manage their own transactions, one per schema version. */
+    private void migrate() {
+        writeLock.lock();
+        Connection c = null;
+        boolean broken = false;
+        try {
+            c = pool.acquire();
+            Schema.migrate(c, dialect, artifactRoot);
+        } catch (SQLException e) {
+            broken = true;
+            throw new MlflowException(ErrorCode.INTERNAL_ERROR, "Cannot open store " + dialect.describe() + ": " + e.getMessage());
+        } finally {
+            if (c != null) {
+                pool.release(c, broken);
+            }
+            writeLock.unlock();
+        }
     }
 
     @FunctionalInterface
