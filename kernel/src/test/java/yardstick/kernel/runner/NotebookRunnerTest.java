@@ -1,0 +1,99 @@
+package yardstick.kernel.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import yardstick.kernel.protocol.Json;
+
+class NotebookRunnerTest {
+    static String notebook(String... cells) {
+        StringBuilder sb = new StringBuilder("{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {}, \"cells\": [");
+        for (int i = 0; i < cells.length; i++) {
+            if (i > 0) sb.append(',');
+            sb.append(cells[i]);
+        }
+        return sb.append("]}").toString();
+    }
+
+    static String code(String source, String... tags) {
+        StringBuilder t = new StringBuilder();
+        for (String tag : tags) t.append(t.length() == 0 ? "" : ",").append('"').append(tag).append('"');
+        return "{\"cell_type\": \"code\", \"metadata\": {\"tags\": [" + t + "]}, \"outputs\": [], \"execution_count\": null, "
+                + "\"source\": " + Json.MAPPER.valueToTree(source.lines().map(l -> l + "\n").toList()) + "}";
+    }
+
+    @Test
+    void parametersReplaceDefaultsAndOutputsAreWritten(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("p.ipynb");
+        Files.writeString(in, notebook(
+                "{\"cell_type\": \"markdown\", \"metadata\": {}, \"source\": \"# Title\"}",
+                code("int epochs = 1;\nString model = \"tiny\";\ndouble lr = 0.5;", "parameters"),
+                code("System.out.println(model + \" x\" + epochs);\nepochs * lr")));
+        Path out = dir.resolve("out.ipynb");
+        NotebookRunner.Result r = NotebookRunner.run(in, out,
+                Map.of("epochs", "4", "model", "big \"one\""), false);
+        assertTrue(r.ok(), r.failure());
+        JsonNode cells = Json.MAPPER.readTree(out.toFile()).get("cells");
+        assertEquals(4, cells.size());
+        assertTrue(NotebookFile.hasTag(cells.get(2), "injected-parameters"));
+        JsonNode outputs = cells.get(3).get("outputs");
+        assertEquals("big \"one\" x4\n", outputs.get(0).get("text").asText());
+        assertEquals("execute_result", outputs.get(1).get("output_type").asText());
+        assertEquals("2.0", outputs.get(1).get("data").get("text/plain").asText());
+        assertEquals(3, cells.get(3).get("execution_count").asInt());
+    }
+
+    @Test
+    void aFailingCellStopsTheRunAndIsNamed(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("f.ipynb");
+        Files.writeString(in, notebook(code("int ok = 1;"), code("throw new RuntimeException(\"nope\");"), code("ok + 1")));
+        Path out = dir.resolve("f.out.ipynb");
+        NotebookRunner.Result r = NotebookRunner.run(in, out, Map.of(), false);
+        assertFalse(r.ok());
+        assertEquals(1, r.failedCell());
+        assertTrue(r.failure().contains("nope"));
+        JsonNode cells = Json.MAPPER.readTree(out.toFile()).get("cells");
+        assertEquals("error", cells.get(1).get("outputs").get(0).get("output_type").asText());
+        assertTrue(cells.get(2).get("outputs").isEmpty(), "cells after the failure do not run");
+
+        NotebookRunner.Result all = NotebookRunner.run(in, out, Map.of(), true);
+        assertEquals(3, all.cellsRun());
+        JsonNode last = Json.MAPPER.readTree(out.toFile()).get("cells").get(2).get("outputs").get(0);
+        assertEquals("2", last.get("data").get("text/plain").asText());
+    }
+
+    @Test
+    void commandLineExitCodesAndMessages(@TempDir Path dir) throws Exception {
+        assertEquals(2, RunCommand.run(List.of(dir.resolve("missing.ipynb").toString())));
+        Path broken = dir.resolve("broken.ipynb");
+        Files.writeString(broken, "{\"cells\": ");
+        assertEquals(2, RunCommand.run(List.of(broken.toString())));
+        Path nb = dir.resolve("n.ipynb");
+        Files.writeString(nb, notebook(code("1 / 0")));
+        assertEquals(1, RunCommand.run(List.of(nb.toString())));
+        assertTrue(Files.exists(dir.resolve("n.out.ipynb")));
+        assertEquals(0, RunCommand.run(List.of(nb.toString(), "--allow-errors", "-o", dir.resolve("x.ipynb").toString())));
+        assertEquals(2, RunCommand.run(List.of(nb.toString(), "-p", "1bad=3")));
+        assertEquals(2, RunCommand.run(List.of(nb.toString(), "-p")));
+    }
+
+    @Test
+    void literalsKeepTheirJavaTypes() {
+        assertEquals("3", NotebookRunner.javaLiteral("3"));
+        assertEquals("30000000000L", NotebookRunner.javaLiteral("30000000000"));
+        assertEquals("0.1", NotebookRunner.javaLiteral("0.1"));
+        assertEquals("1e-3", NotebookRunner.javaLiteral("1e-3"));
+        assertEquals("true", NotebookRunner.javaLiteral("true"));
+        assertEquals("\"a\\\\b\\n\"", NotebookRunner.javaLiteral("a\\b\n"));
+        assertThrows(IllegalArgumentException.class, () -> NotebookRunner.parameter("novalue"));
+    }
+}
