@@ -17,7 +17,7 @@ import javax.imageio.ImageIO;
 import yardstick.kernel.protocol.Json;
 
 /** {@code yardstick install}: writes the kernelspec (kernel.json and logos) where Jupyter looks for kernels. */
-final class Install {
+public final class Install {
     static final String DEFAULT_NAME = "yardstick";
 
     private Install() {}
@@ -69,7 +69,7 @@ final class Install {
     }
 
     /** The command that starts this kernel with this JVM and this class path. */
-    static List<String> kernelCommand() {
+    public static List<String> kernelCommand() {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(Jvm.kernelFlags());

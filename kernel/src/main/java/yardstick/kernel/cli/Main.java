@@ -29,6 +29,7 @@ public final class Main {
             case "kernel" -> kernel(rest);
             case "install" -> Install.run(rest);
             case "run" -> yardstick.kernel.runner.RunCommand.run(rest);
+            case "bench" -> yardstick.kernel.bench.KernelBench.main(rest);
             case "--version", "version" -> {
                 System.out.println("yardstick " + JavaKernel.VERSION);
                 yield 0;

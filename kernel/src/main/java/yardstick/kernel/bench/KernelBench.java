@@ -1,0 +1,338 @@
+package yardstick.kernel.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import yardstick.kernel.cli.Install;
+import yardstick.kernel.protocol.ConnectionInfo;
+import yardstick.kernel.protocol.Json;
+import yardstick.kernel.protocol.KernelClient;
+import yardstick.kernel.protocol.Message;
+import yardstick.kernel.protocol.ProtocolException;
+
+/**
+ * {@code yardstick bench kernel}: starts this kernel the way its kernelspec does, and ipykernel beside it, and times
+ * both through the same client: cold starts, then warm round trips. Prints a table against the targets of the issue.
+ */
+public final class KernelBench {
+    static final String USAGE = "usage: yardstick bench kernel [--runs N] [--no-peer]";
+    private static final int WARM_ITERATIONS = 200;
+    private static final int WARM_UP = 20;
+    private static final Duration COLD_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration WARM_TIMEOUT = Duration.ofSeconds(20);
+
+    private KernelBench() {}
+
+    /** A kernel to measure: how to launch it and its spelling of the measured cells. */
+    record Subject(String name, List<String> argv, Map<String, String> env, String assignment, String completion) {
+        List<String> command(Path connectionFile) {
+            return argv.stream().map(a -> a.replace("{connection_file}", connectionFile.toString())).toList();
+        }
+    }
+
+    /** What one kernel measured: cold-start times per run and warm round-trip samples, all in milliseconds. */
+    static final class Result {
+        final List<Double> kernelInfo = new ArrayList<>();
+        final List<Double> firstResult = new ArrayList<>();
+        double[] assignment, empty, complete;
+    }
+
+    public static int main(List<String> args) throws Exception {
+        if (args.isEmpty() || !args.get(0).equals("kernel")) return usage(null);
+        int runs = 5;
+        boolean peer = true;
+        for (int i = 1; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "--runs" -> {
+                    if (i + 1 >= args.size()) return usage("--runs needs a number");
+                    try {
+                        runs = Integer.parseInt(args.get(++i));
+                    } catch (NumberFormatException e) {
+                        return usage("--runs needs a number, not '" + args.get(i) + "'");
+                    }
+                    if (runs < 1) return usage("--runs must be at least 1");
+                }
+                case "--no-peer" -> peer = false;
+                default -> {
+                    return usage("unknown argument " + args.get(i));
+                }
+            }
+        }
+        Path work = Files.createTempDirectory("yardstick-bench");
+        // Both kernels keep their per-user state (history, profile) in a scratch directory, not the user's own.
+        Subject yardstick = new Subject("yardstick", Install.kernelCommand(),
+                Map.of("YARDSTICK_HOME", work.resolve("home").toString()), "int x = 1;", "\"abc\".subs");
+        Subject ipykernel = new Subject("ipykernel",
+                List.of("/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"),
+                Map.of("IPYTHONDIR", work.resolve("ipython").toString()), "x = 1", "\"abc\".st");
+
+        System.out.println("yardstick bench kernel: " + runs + " cold start" + (runs == 1 ? "" : "s") + " each, "
+                + WARM_ITERATIONS + " warm iterations per metric");
+        System.out.println("yardstick command: " + String.join(" ", yardstick.argv()));
+        System.out.println("CDS archive: " + cdsState(yardstick.argv()));
+        Result ours = measure(yardstick, runs, work);
+        Result theirs = null;
+        String peerNote;
+        if (!peer) {
+            peerNote = "skipped (--no-peer)";
+        } else if ((peerNote = ipykernelMissing()) == null) {
+            theirs = measure(ipykernel, runs, work);
+        }
+        System.out.println();
+        print(ours, theirs, peerNote);
+        return 0;
+    }
+
+    private static int usage(String problem) {
+        System.err.println(problem == null ? USAGE : "yardstick bench: " + problem + "\n" + USAGE);
+        return 2;
+    }
+
+    private static String cdsState(List<String> argv) {
+        for (String a : argv) {
+            if (a.startsWith("-XX:SharedArchiveFile=")) {
+                Path p = Path.of(a.substring(a.indexOf('=') + 1));
+                return Files.exists(p) ? "reused (" + p + ")" : "absent, created by run 1 at exit (" + p + ")";
+            }
+        }
+        return "off (the class path has directories; run from the packaged jars to use it)";
+    }
+
+    /** Null when ipykernel can be imported, else why not. */
+    private static String ipykernelMissing() {
+        try {
+            Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import ipykernel").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            if (p.waitFor() == 0) return null;
+            String[] lines = out.split("\n");
+            return "n/a: /usr/bin/python3 cannot import ipykernel (" + lines[lines.length - 1] + ")";
+        } catch (IOException | InterruptedException e) {
+            return "n/a: /usr/bin/python3 does not run (" + e.getMessage() + ")";
+        }
+    }
+
+    static Result measure(Subject subject, int runs, Path work) throws Exception {
+        Result r = new Result();
+        for (int run = 1; run <= runs; run++) {
+            boolean last = run == runs;
+            try (Launched k = Launched.start(subject, work)) {
+                KernelClient c = k.client;
+                Message info = c.sendShell("kernel_info_request", Json.object());
+                c.shellReply(info, COLD_TIMEOUT);
+                double toInfo = k.elapsedMs();
+                awaitIOPub(c);
+                Message exec = c.sendShell("execute_request", execute("1 + 1"));
+                Message result = c.iopub(exec, "execute_result", COLD_TIMEOUT);
+                double toResult = k.elapsedMs();
+                String shown = result.content().path("data").path("text/plain").asText();
+                if (!shown.equals("2")) throw new IllegalStateException(subject.name() + " said 1 + 1 = " + shown);
+                c.iopub(exec, "status", COLD_TIMEOUT);
+                r.kernelInfo.add(toInfo);
+                r.firstResult.add(toResult);
+                System.out.printf(Locale.ROOT, "%s run %d: kernel_info %.0f ms, first result %.0f ms%n",
+                        subject.name(), run, toInfo, toResult);
+                if (last) {
+                    r.assignment = warm(c, () -> execute(subject.assignment()), "execute_reply");
+                    r.empty = warm(c, () -> execute(""), "execute_reply");
+                    String code = subject.completion();
+                    r.complete = warm(c, () -> Json.object().put("code", code).put("cursor_pos", code.length()),
+                            "complete_reply");
+                }
+                k.shutdown();
+            }
+        }
+        return r;
+    }
+
+    /**
+     * Waits until IOPub delivers, as jupyter_client does before it calls a kernel ready: a subscriber that joined
+     * late misses what was published before, so a result could otherwise be lost.
+     */
+    private static void awaitIOPub(KernelClient c) throws TimeoutException, ProtocolException {
+        long deadline = System.nanoTime() + COLD_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Message probe = c.sendShell("kernel_info_request", Json.object());
+            c.shellReply(probe, COLD_TIMEOUT);
+            try {
+                c.iopub(probe, "status", Duration.ofMillis(200));
+                return;
+            } catch (TimeoutException notYet) {
+                // the subscription was not in place yet; ask again
+            }
+        }
+        throw new TimeoutException("IOPub never delivered a status message");
+    }
+
+    private static ObjectNode execute(String code) {
+        ObjectNode c = Json.object().put("code", code).put("silent", false).put("store_history", true)
+                .put("allow_stdin", false).put("stop_on_error", true);
+        c.putObject("user_expressions");
+        return c;
+    }
+
+    /** Round trips of one request type, timed from send to both the reply and the idle status; warm-ups discarded. */
+    private static double[] warm(KernelClient c, java.util.function.Supplier<ObjectNode> content, String replyType)
+            throws TimeoutException, ProtocolException {
+        String requestType = replyType.replace("_reply", "_request");
+        double[] samples = new double[WARM_ITERATIONS];
+        for (int i = -WARM_UP; i < WARM_ITERATIONS; i++) {
+            long t0 = System.nanoTime();
+            KernelClient.Exchange x = c.request(requestType, content.get(), WARM_TIMEOUT);
+            long t1 = System.nanoTime();
+            String status = x.reply().content().path("status").asText();
+            if (!x.reply().type().equals(replyType) || !status.equals("ok")) {
+                throw new IllegalStateException(requestType + " failed: " + x.reply().content());
+            }
+            if (i >= 0) samples[i] = (t1 - t0) / 1e6;
+        }
+        Arrays.sort(samples);
+        return samples;
+    }
+
+    /** A kernel process with a client connected to it. */
+    private static final class Launched implements AutoCloseable {
+        final Process process;
+        final KernelClient client;
+        final long startNanos;
+        final Path log;
+
+        private Launched(Process process, KernelClient client, long startNanos, Path log) {
+            this.process = process;
+            this.client = client;
+            this.startNanos = startNanos;
+            this.log = log;
+        }
+
+        static Launched start(Subject s, Path work) throws IOException {
+            ConnectionInfo info = new ConnectionInfo("tcp", "127.0.0.1", freePort(), freePort(), freePort(),
+                    freePort(), freePort(), "hmac-sha256", UUID.randomUUID().toString());
+            Path file = work.resolve("kernel-" + s.name() + "-" + UUID.randomUUID() + ".json");
+            writeConnectionFile(info, s.name(), file);
+            Path log = work.resolve(file.getFileName() + ".log");
+            Path cwd = Files.createDirectories(work.resolve("cwd"));
+            ProcessBuilder pb = new ProcessBuilder(s.command(file)).directory(cwd.toFile())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putAll(s.env());
+            // Connect first, as a front end may: ZeroMQ holds the request until the kernel binds its ports.
+            KernelClient client = new KernelClient(info);
+            long t0 = System.nanoTime();
+            Process p = pb.start();
+            return new Launched(p, client, t0, log);
+        }
+
+        double elapsedMs() {
+            return (System.nanoTime() - startNanos) / 1e6;
+        }
+
+        void shutdown() throws Exception {
+            Message m = client.sendControl("shutdown_request", Json.object().put("restart", false));
+            client.controlReply(m, Duration.ofSeconds(10));
+            // A clean exit matters: the JVM writes its class-data-sharing archive only when it exits normally.
+            if (!process.waitFor(30, TimeUnit.SECONDS)) throw new IllegalStateException("kernel did not exit; log: " + log);
+        }
+
+        @Override
+        public void close() throws IOException {
+            client.close();
+            if (process.isAlive()) {
+                process.destroy();
+                try {
+                    if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly();
+                } catch (InterruptedException e) {
+                    process.destroyForcibly();
+                    Thread.currentThread().interrupt();
+                }
+                String tail = Files.readString(log);
+                System.err.println("kernel log (" + log + "):\n"
+                        + tail.substring(Math.max(0, tail.length() - 4000)));
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void writeConnectionFile(ConnectionInfo info, String kernelName, Path file) throws IOException {
+        ObjectNode n = Json.object().put("transport", info.transport()).put("ip", info.ip())
+                .put("shell_port", info.shellPort()).put("control_port", info.controlPort())
+                .put("stdin_port", info.stdinPort()).put("iopub_port", info.iopubPort()).put("hb_port", info.hbPort())
+                .put("signature_scheme", info.signatureScheme()).put("key", info.key()).put("kernel_name", kernelName);
+        Files.writeString(file, Json.MAPPER.writeValueAsString(n));
+    }
+
+    // ---- the table ----
+
+    private record Row(String metric, String target, Double limit, double ours, Double theirs) {}
+
+    private static void print(Result ours, Result theirs, String peerNote) {
+        List<Row> rows = new ArrayList<>();
+        rows.add(row("start -> kernel_info_reply (median)", 1000.0, median(ours.kernelInfo),
+                theirs == null ? null : median(theirs.kernelInfo)));
+        rows.add(row("start -> first 1 + 1 result (median)", 1500.0, median(ours.firstResult),
+                theirs == null ? null : median(theirs.firstResult)));
+        rows.add(row("warm x = 1 execute p50", 50.0, pct(ours.assignment, 50), theirs == null ? null : pct(theirs.assignment, 50)));
+        rows.add(row("warm x = 1 execute p90", null, pct(ours.assignment, 90), theirs == null ? null : pct(theirs.assignment, 90)));
+        rows.add(row("warm x = 1 execute p99", null, pct(ours.assignment, 99), theirs == null ? null : pct(theirs.assignment, 99)));
+        rows.add(row("empty cell p50", 2.0, pct(ours.empty, 50), theirs == null ? null : pct(theirs.empty, 50)));
+        rows.add(row("empty cell p99", null, pct(ours.empty, 99), theirs == null ? null : pct(theirs.empty, 99)));
+        rows.add(row("complete_request p50", 50.0, pct(ours.complete, 50), theirs == null ? null : pct(theirs.complete, 50)));
+        rows.add(row("complete_request p99", null, pct(ours.complete, 99), theirs == null ? null : pct(theirs.complete, 99)));
+
+        String fmt = "%-38s %-11s %-16s %-14s %s%n";
+        System.out.printf(Locale.ROOT, fmt, "metric", "target", "yardstick", "ipykernel", "ratio");
+        System.out.printf(Locale.ROOT, fmt, "-".repeat(38), "-".repeat(11), "-".repeat(16), "-".repeat(14), "-".repeat(6));
+        for (Row r : rows) {
+            String verdict = r.limit() == null ? "" : r.ours() <= r.limit() ? "  ok" : "  MISS";
+            System.out.printf(Locale.ROOT, fmt, r.metric(), r.target(), ms(r.ours()) + verdict,
+                    r.theirs() == null ? "n/a" : ms(r.theirs()),
+                    r.theirs() == null ? "n/a" : String.format(Locale.ROOT, "%.2f", r.ours() / r.theirs()));
+        }
+        if (theirs == null) System.out.println("ipykernel: " + peerNote);
+        System.out.println("cold runs, yardstick (ms): kernel_info " + list(ours.kernelInfo) + ", first result " + list(ours.firstResult));
+        if (theirs != null) {
+            System.out.println("cold runs, ipykernel (ms): kernel_info " + list(theirs.kernelInfo) + ", first result " + list(theirs.firstResult));
+        }
+        System.out.println("ratio = yardstick / ipykernel (below 1: yardstick is faster); warm times are send -> reply and idle status");
+    }
+
+    private static Row row(String metric, Double limit, double ours, Double theirs) {
+        String target = limit == null ? "" : "<= " + (limit >= 1000 ? String.format(Locale.ROOT, "%.1f s", limit / 1000) : ms(limit));
+        return new Row(metric, target, limit, ours, theirs);
+    }
+
+    private static String ms(double v) {
+        return v >= 100 ? String.format(Locale.ROOT, "%.0f ms", v) : String.format(Locale.ROOT, "%.2f ms", v);
+    }
+
+    private static String list(List<Double> values) {
+        StringBuilder b = new StringBuilder("[");
+        for (double v : values) b.append(b.length() > 1 ? ", " : "").append(String.format(Locale.ROOT, "%.0f", v));
+        return b.append(']').toString();
+    }
+
+    static double median(List<Double> values) {
+        double[] a = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    }
+
+    /** Nearest-rank percentile of sorted samples. */
+    static double pct(double[] sorted, int p) {
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, rank - 1)];
+    }
+}
