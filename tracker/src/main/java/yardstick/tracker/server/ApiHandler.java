@@ -25,7 +25,7 @@ public final class ApiHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange ex) throws IOException {
-        try (ex) {
+        try {
             String path = ex.getRequestURI().getPath();
             String endpoint = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : path;
             ObjectNode fields = switch (ex.getRequestMethod()) {
@@ -33,9 +33,11 @@ public final class ApiHandler implements HttpHandler {
                 case "POST", "PATCH", "PUT" -> body(ex);
                 default -> throw new MlflowException(ErrorCode.BAD_REQUEST, "Method " + ex.getRequestMethod() + " not allowed");
             };
-            Exchanges.sendJson(ex, 200, api.handle(endpoint, new Request(fields)));
+            Exchanges.sendJson(ex, 200, api.handle(endpoint, new Request(fields, ex.getRequestHeaders().getFirst("User-Agent"))));
         } catch (Exception | Error e) {
             Exchanges.sendError(ex, e);
+        } finally {
+            ex.close();
         }
     }
 

@@ -29,7 +29,7 @@ public final class ArtifactHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange ex) throws IOException {
-        try (ex) {
+        try {
             // The raw path keeps percent-escapes, so encoded traversal attempts are seen and refused.
             String raw = ex.getRequestURI().getRawPath();
             if (!raw.startsWith(PREFIX)) {
@@ -62,6 +62,8 @@ public final class ArtifactHandler implements HttpHandler {
             }
         } catch (Exception | Error e) {
             Exchanges.sendError(ex, e);
+        } finally {
+            ex.close();
         }
     }
 

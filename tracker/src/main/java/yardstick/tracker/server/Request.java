@@ -13,9 +13,19 @@ import yardstick.tracker.model.MlflowException;
  */
 final class Request {
     private final ObjectNode fields;
+    private final String userAgent;
 
     Request(ObjectNode fields) {
+        this(fields, "");
+    }
+
+    Request(ObjectNode fields, String userAgent) {
         this.fields = fields;
+        this.userAgent = userAgent == null ? "" : userAgent;
+    }
+
+    String userAgent() {
+        return userAgent;
     }
 
     private JsonNode node(String name) {

@@ -218,7 +218,11 @@ final class RestApi {
     }
 
     private ObjectNode metricHistory(Request r) {
-        Page<Metric> page = store.getMetricHistory(r.runId(), r.requiredString("metric_key"), r.int32("max_results"),
+        Integer maxResults = r.int32("max_results");
+        if (isJavaClientHistoryCall(r, maxResults)) {
+            maxResults = null;
+        }
+        Page<Metric> page = store.getMetricHistory(r.runId(), r.requiredString("metric_key"), maxResults,
                 r.string("page_token"));
         ObjectNode out = JsonCodec.object();
         ArrayNode list = out.putArray("metrics");
@@ -229,6 +233,16 @@ final class RestApi {
             out.put("next_page_token", page.nextPageToken());
         }
         return out;
+    }
+
+    /**
+     * MLflow's Java client (2.x) asks for pages of 25000 but cannot follow a next_page_token: it appends the
+     * second page to the first page's unmodifiable list and throws. MLflow's own 2.x server never pages this
+     * endpoint, so for exactly that call the whole history is returned in one answer; every other caller pages.
+     */
+    private static boolean isJavaClientHistoryCall(Request r, Integer maxResults) {
+        return r.userAgent().startsWith("mlflow-java-client") && maxResults != null && maxResults == 25_000
+                && (r.string("page_token") == null || r.string("page_token").isEmpty());
     }
 
     private ObjectNode listRunArtifacts(Request r) {

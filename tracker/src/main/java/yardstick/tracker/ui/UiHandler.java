@@ -19,7 +19,7 @@ public final class UiHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange ex) throws IOException {
-        try (ex) {
+        try {
             if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
                 Exchanges.send(ex, 405, "text/plain; charset=utf-8", "Method not allowed".getBytes(StandardCharsets.UTF_8));
                 return;
@@ -34,6 +34,8 @@ public final class UiHandler implements HttpHandler {
             Exchanges.send(ex, e.code().httpStatus(), "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8));
         } catch (Exception e) {
             Exchanges.sendError(ex, e);
+        } finally {
+            ex.close();
         }
     }
 }
