@@ -20,6 +20,7 @@ import yardstick.tracker.model.MlflowException;
  */
 public final class ArtifactHandler implements HttpHandler {
     public static final String PREFIX = "/api/2.0/mlflow-artifacts/artifacts";
+    private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
 
     private final ArtifactRepository repository;
 
@@ -63,7 +64,25 @@ public final class ArtifactHandler implements HttpHandler {
         } catch (Exception | Error e) {
             Exchanges.sendError(ex, e);
         } finally {
+            drain(ex);
             ex.close();
+        }
+    }
+
+    /**
+     * Reads what is left of a refused upload's body (up to a bound), so that closing the connection does
+     * not reset it before the client has read the error answer.
+     */
+    private static void drain(HttpExchange ex) {
+        try (InputStream in = ex.getRequestBody()) {
+            byte[] sink = new byte[64 * 1024];
+            long left = DRAIN_LIMIT;
+            int n;
+            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+                left -= n;
+            }
+        } catch (IOException ignored) {
+            // The client went away; there is nobody left to answer.
         }
     }
 
