@@ -11,6 +11,7 @@ import yardstick.kernel.display.Renderers;
 import yardstick.kernel.eval.CellError;
 import yardstick.kernel.eval.JavaEvaluator;
 import yardstick.kernel.eval.Outcome;
+import yardstick.kernel.magic.CellFailure;
 import yardstick.kernel.magic.Environment;
 import yardstick.kernel.magic.Magic;
 import yardstick.kernel.magic.MagicCall;
@@ -38,6 +39,9 @@ public final class Session implements AutoCloseable {
     private volatile Thread magicThread;
 
     public Session(Path workingDirectory, CommManager comms) {
+        // Libraries log through SLF4J: warnings reach the cell's stderr, their info chatter does not.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         RoutingOutputStream.install();
         this.workingDirectory = workingDirectory.toAbsolutePath();
         this.comms = comms;
@@ -155,6 +159,8 @@ public final class Session implements AutoCloseable {
         try {
             Object value = magic.run(new MagicCall(name, raw, Words.split(raw), body, new Context(cell)));
             return new Outcome(value != null, value, null);
+        } catch (CellFailure e) {
+            return new Outcome(false, null, e.error());
         } catch (MagicException e) {
             return failed("MagicError", form + ": " + e.getMessage(), "usage: " + magic.usage());
         } catch (InterruptedException e) {
@@ -202,7 +208,15 @@ public final class Session implements AutoCloseable {
 
         @Override
         public Outcome eval(String code) {
-            return run(code, "cell");
+            // While JShell runs the code, an interrupt must reach it through stop(): interrupting this thread, which
+            // only waits for the snippet's thread, would end the wait and leave the snippet running.
+            Thread t = magicThread;
+            magicThread = null;
+            try {
+                return run(code, "cell");
+            } finally {
+                magicThread = t;
+            }
         }
 
         @Override

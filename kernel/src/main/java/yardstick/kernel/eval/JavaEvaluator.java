@@ -44,8 +44,11 @@ public final class JavaEvaluator implements AutoCloseable {
         KernelExecutionControl.Provider provider = new KernelExecutionControl.Provider();
         shell = JShell.builder()
                 .executionEngine(provider, Map.of())
-                .compilerOptions("--class-path", classPath, "-Xlint:none", "-proc:none")
+                .compilerOptions("-Xlint:none", "-proc:none")
                 .build();
+        // Through addToClasspath, not a --class-path compiler option: that option would be passed to every compile
+        // and hide what later addToClasspath calls (%classpath, %maven) add.
+        shell.addToClasspath(classPath);
         control = provider.control();
         analysis = shell.sourceCodeAnalysis();
         StringBuilder startup = new StringBuilder();
