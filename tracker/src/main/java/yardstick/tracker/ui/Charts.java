@@ -25,7 +25,9 @@ final class Charts {
     static String lineChart(String title, List<Series> series, int width, int height) {
         XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle("step").yAxisTitle(title).build();
         chart.getStyler().setLegendVisible(series.size() > 1);
-        chart.getStyler().setChartTitleVisible(true);
+        // XChart draws every glyph as a path; the page heading already names the chart, so only tick labels stay.
+        chart.getStyler().setChartTitleVisible(false);
+        chart.getStyler().setAxisTitlesVisible(false);
         chart.getStyler().setMarkerSize(series.stream().mapToInt(s -> s.points().size()).max().orElse(0) > 50 ? 0 : 4);
         int drawn = 0;
         for (Series s : series) {
@@ -46,6 +48,7 @@ final class Charts {
             drawn++;
         }
         if (drawn == 0) {
+            // Nothing drawable (e.g. only NaN): say so instead of an empty frame.
             return "<p class=\"empty-chart\">No finite values to draw.</p>";
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
