@@ -2,8 +2,6 @@ package yardstick.kernel.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,11 +10,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import yardstick.kernel.cli.Install;
-import yardstick.kernel.protocol.ConnectionInfo;
+import yardstick.kernel.cli.StartupCache;
 import yardstick.kernel.protocol.Json;
 import yardstick.kernel.protocol.KernelClient;
 import yardstick.kernel.protocol.Message;
@@ -36,11 +32,7 @@ public final class KernelBench {
     private KernelBench() {}
 
     /** A kernel to measure: how to launch it and its spelling of the measured cells. */
-    record Subject(String name, List<String> argv, Map<String, String> env, String assignment, String completion) {
-        List<String> command(Path connectionFile) {
-            return argv.stream().map(a -> a.replace("{connection_file}", connectionFile.toString())).toList();
-        }
-    }
+    record Subject(String name, List<String> argv, Map<String, String> env, String assignment, String completion) {}
 
     /** What one kernel measured: cold-start times per run and warm round-trip samples, all in milliseconds. */
     static final class Result {
@@ -81,7 +73,7 @@ public final class KernelBench {
         System.out.println("yardstick bench kernel: " + runs + " cold start" + (runs == 1 ? "" : "s") + " each, "
                 + WARM_ITERATIONS + " warm iterations per metric");
         System.out.println("yardstick command: " + String.join(" ", yardstick.argv()));
-        System.out.println("CDS archive: " + cdsState(yardstick.argv()));
+        System.out.println(StartupCache.prepare());
         Result ours = measure(yardstick, runs, work);
         Result theirs = null;
         String peerNote;
@@ -92,22 +84,19 @@ public final class KernelBench {
         }
         System.out.println();
         print(ours, theirs, peerNote);
+        deleteTree(work);
         return 0;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     private static int usage(String problem) {
         System.err.println(problem == null ? USAGE : "yardstick bench: " + problem + "\n" + USAGE);
         return 2;
-    }
-
-    private static String cdsState(List<String> argv) {
-        for (String a : argv) {
-            if (a.startsWith("-XX:SharedArchiveFile=")) {
-                Path p = Path.of(a.substring(a.indexOf('=') + 1));
-                return Files.exists(p) ? "reused (" + p + ")" : "absent, created by run 1 at exit (" + p + ")";
-            }
-        }
-        return "off (the class path has directories; run from the packaged jars to use it)";
     }
 
     /** Null when ipykernel can be imported, else why not. */
@@ -127,13 +116,13 @@ public final class KernelBench {
         Result r = new Result();
         for (int run = 1; run <= runs; run++) {
             boolean last = run == runs;
-            try (Launched k = Launched.start(subject, work)) {
-                KernelClient c = k.client;
+            try (KernelProcess k = KernelProcess.start(subject.name(), subject.argv(), subject.env(), work)) {
+                KernelClient c = k.client();
                 Message info = c.sendShell("kernel_info_request", Json.object());
                 c.shellReply(info, COLD_TIMEOUT);
                 double toInfo = k.elapsedMs();
-                awaitIOPub(c);
-                Message exec = c.sendShell("execute_request", execute("1 + 1"));
+                k.awaitIOPub(COLD_TIMEOUT);
+                Message exec = c.sendShell("execute_request", KernelProcess.execute("1 + 1"));
                 Message result = c.iopub(exec, "execute_result", COLD_TIMEOUT);
                 double toResult = k.elapsedMs();
                 String shown = result.content().path("data").path("text/plain").asText();
@@ -144,8 +133,8 @@ public final class KernelBench {
                 System.out.printf(Locale.ROOT, "%s run %d: kernel_info %.0f ms, first result %.0f ms%n",
                         subject.name(), run, toInfo, toResult);
                 if (last) {
-                    r.assignment = warm(c, () -> execute(subject.assignment()), "execute_reply");
-                    r.empty = warm(c, () -> execute(""), "execute_reply");
+                    r.assignment = warm(c, () -> KernelProcess.execute(subject.assignment()), "execute_reply");
+                    r.empty = warm(c, () -> KernelProcess.execute(""), "execute_reply");
                     String code = subject.completion();
                     r.complete = warm(c, () -> Json.object().put("code", code).put("cursor_pos", code.length()),
                             "complete_reply");
@@ -154,32 +143,6 @@ public final class KernelBench {
             }
         }
         return r;
-    }
-
-    /**
-     * Waits until IOPub delivers, as jupyter_client does before it calls a kernel ready: a subscriber that joined
-     * late misses what was published before, so a result could otherwise be lost.
-     */
-    private static void awaitIOPub(KernelClient c) throws TimeoutException, ProtocolException {
-        long deadline = System.nanoTime() + COLD_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Message probe = c.sendShell("kernel_info_request", Json.object());
-            c.shellReply(probe, COLD_TIMEOUT);
-            try {
-                c.iopub(probe, "status", Duration.ofMillis(200));
-                return;
-            } catch (TimeoutException notYet) {
-                // the subscription was not in place yet; ask again
-            }
-        }
-        throw new TimeoutException("IOPub never delivered a status message");
-    }
-
-    private static ObjectNode execute(String code) {
-        ObjectNode c = Json.object().put("code", code).put("silent", false).put("store_history", true)
-                .put("allow_stdin", false).put("stop_on_error", true);
-        c.putObject("user_expressions");
-        return c;
     }
 
     /** Round trips of one request type, timed from send to both the reply and the idle status; warm-ups discarded. */
@@ -199,80 +162,6 @@ public final class KernelBench {
         }
         Arrays.sort(samples);
         return samples;
-    }
-
-    /** A kernel process with a client connected to it. */
-    private static final class Launched implements AutoCloseable {
-        final Process process;
-        final KernelClient client;
-        final long startNanos;
-        final Path log;
-
-        private Launched(Process process, KernelClient client, long startNanos, Path log) {
-            this.process = process;
-            this.client = client;
-            this.startNanos = startNanos;
-            this.log = log;
-        }
-
-        static Launched start(Subject s, Path work) throws IOException {
-            ConnectionInfo info = new ConnectionInfo("tcp", "127.0.0.1", freePort(), freePort(), freePort(),
-                    freePort(), freePort(), "hmac-sha256", UUID.randomUUID().toString());
-            Path file = work.resolve("kernel-" + s.name() + "-" + UUID.randomUUID() + ".json");
-            writeConnectionFile(info, s.name(), file);
-            Path log = work.resolve(file.getFileName() + ".log");
-            Path cwd = Files.createDirectories(work.resolve("cwd"));
-            ProcessBuilder pb = new ProcessBuilder(s.command(file)).directory(cwd.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().putAll(s.env());
-            // Connect first, as a front end may: ZeroMQ holds the request until the kernel binds its ports.
-            KernelClient client = new KernelClient(info);
-            long t0 = System.nanoTime();
-            Process p = pb.start();
-            return new Launched(p, client, t0, log);
-        }
-
-        double elapsedMs() {
-            return (System.nanoTime() - startNanos) / 1e6;
-        }
-
-        void shutdown() throws Exception {
-            Message m = client.sendControl("shutdown_request", Json.object().put("restart", false));
-            client.controlReply(m, Duration.ofSeconds(10));
-            // A clean exit matters: the JVM writes its class-data-sharing archive only when it exits normally.
-            if (!process.waitFor(30, TimeUnit.SECONDS)) throw new IllegalStateException("kernel did not exit; log: " + log);
-        }
-
-        @Override
-        public void close() throws IOException {
-            client.close();
-            if (process.isAlive()) {
-                process.destroy();
-                try {
-                    if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly();
-                } catch (InterruptedException e) {
-                    process.destroyForcibly();
-                    Thread.currentThread().interrupt();
-                }
-                String tail = Files.readString(log);
-                System.err.println("kernel log (" + log + "):\n"
-                        + tail.substring(Math.max(0, tail.length() - 4000)));
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void writeConnectionFile(ConnectionInfo info, String kernelName, Path file) throws IOException {
-        ObjectNode n = Json.object().put("transport", info.transport()).put("ip", info.ip())
-                .put("shell_port", info.shellPort()).put("control_port", info.controlPort())
-                .put("stdin_port", info.stdinPort()).put("iopub_port", info.iopubPort()).put("hb_port", info.hbPort())
-                .put("signature_scheme", info.signatureScheme()).put("key", info.key()).put("kernel_name", kernelName);
-        Files.writeString(file, Json.MAPPER.writeValueAsString(n));
     }
 
     // ---- the table ----

@@ -2,8 +2,8 @@ package yardstick.kernel.cli;
 
 import java.io.File;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** JVM options for a kernel process. */
@@ -11,23 +11,37 @@ final class Jvm {
     private Jvm() {}
 
     /**
-     * Flags for a fast start: a class-data-sharing archive that the JVM creates on first run and reuses after, keyed
-     * by the class path so a rebuild gets a fresh one; plus the flags the libraries want.
+     * Flags for a fast start plus the flags the libraries want. On JDK 25 and later the kernel maps an AOT cache
+     * (classes loaded and linked ahead of time, with method profiles: JEPs 483, 514, 515) that {@link StartupCache}
+     * makes by a training run; before JDK 25 it uses a dynamic class-data-sharing archive that the JVM creates on its
+     * first run and reuses after. Either file is keyed by class path and JVM version, so a rebuild gets a fresh one.
      */
     static List<String> kernelFlags() {
         List<String> flags = new ArrayList<>();
-        String cp = Install.absoluteClassPath();
-        // The JVM archives classes only from jars: a class directory on the path (a development build) rules it out.
-        if (Arrays.stream(cp.split(File.pathSeparator)).allMatch(p -> p.endsWith(".jar"))) {
-            String key = Integer.toHexString((cp + Runtime.version()).hashCode());
-            Path archive = Paths.home().resolve("cds").resolve("kernel-" + key + ".jsa");
-            archive.getParent().toFile().mkdirs();
-            flags.add("-XX:SharedArchiveFile=" + archive);
+        Path cache = startupCache();
+        if (cache != null && aot()) {
+            flags.add("-XX:AOTCache=" + cache);
+        } else if (cache != null) {
+            flags.add("-XX:SharedArchiveFile=" + cache);
             flags.add("-XX:+AutoCreateSharedArchive");
         }
         flags.add("--enable-native-access=ALL-UNNAMED");
         flags.add("-Djava.awt.headless=true");
         if (Runtime.version().feature() >= 24) flags.add("--sun-misc-unsafe-memory-access=allow");
         return flags;
+    }
+
+    /** True when this JVM makes AOT caches in one training run ({@code -XX:AOTCacheOutput}, JDK 25). */
+    static boolean aot() {
+        return Runtime.version().feature() >= 25;
+    }
+
+    /** Where the kernel's startup cache lives, or null when the class path rules one out. */
+    static Path startupCache() {
+        String cp = Install.absoluteClassPath();
+        // The JVM archives classes only from jars: a class directory on the path (a development build) rules it out.
+        if (!Arrays.stream(cp.split(File.pathSeparator)).allMatch(p -> p.endsWith(".jar"))) return null;
+        String key = Integer.toHexString((cp + Runtime.version()).hashCode());
+        return Paths.home().resolve("cds").resolve("kernel-" + key + (aot() ? ".aot" : ".jsa")).toAbsolutePath();
     }
 }
