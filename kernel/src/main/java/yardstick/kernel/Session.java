@@ -18,7 +18,6 @@ import yardstick.kernel.magic.MagicCall;
 import yardstick.kernel.magic.MagicContext;
 import yardstick.kernel.magic.MagicException;
 import yardstick.kernel.magic.MagicRegistry;
-import yardstick.kernel.magic.Words;
 import yardstick.kernel.output.OutputRoute;
 import yardstick.kernel.output.OutputSink;
 import yardstick.kernel.output.RoutingOutputStream;
@@ -55,7 +54,7 @@ public final class Session implements AutoCloseable {
     }
 
     private static JavaEvaluator warm(JavaEvaluator e) {
-        e.evaluate("1 + 1", JavaEvaluator.Location.CELL);
+        e.valueOf("1 + 1");  // compiles and runs one snippet, leaving no variable behind
         return e;
     }
 
@@ -157,7 +156,7 @@ public final class Session implements AutoCloseable {
         }
         magicThread = Thread.currentThread();
         try {
-            Object value = magic.run(new MagicCall(name, raw, Words.split(raw), body, new Context(cell)));
+            Object value = magic.run(new MagicCall(name, raw, body, new Context(cell)));
             return new Outcome(value != null, value, null);
         } catch (CellFailure e) {
             return new Outcome(false, null, e.error());
