@@ -38,6 +38,7 @@ public final class KernelBench {
     static final class Result {
         final List<Double> kernelInfo = new ArrayList<>();
         final List<Double> firstResult = new ArrayList<>();
+        final List<Double> cpuToResult = new ArrayList<>();
         double[] assignment, empty, complete;
     }
 
@@ -71,7 +72,8 @@ public final class KernelBench {
                 Map.of("IPYTHONDIR", work.resolve("ipython").toString()), "x = 1", "\"abc\".st");
 
         System.out.println("yardstick bench kernel: " + runs + " cold start" + (runs == 1 ? "" : "s") + " each, "
-                + WARM_ITERATIONS + " warm iterations per metric");
+                + WARM_ITERATIONS + " warm iterations per metric; " + Runtime.getRuntime().availableProcessors()
+                + " CPUs, load average " + loadAverage());
         System.out.println("yardstick command: " + String.join(" ", yardstick.argv()));
         System.out.println(StartupCache.prepare());
         Result ours = measure(yardstick, runs, work);
@@ -114,24 +116,36 @@ public final class KernelBench {
 
     static Result measure(Subject subject, int runs, Path work) throws Exception {
         Result r = new Result();
+        int retries = 3;
         for (int run = 1; run <= runs; run++) {
             boolean last = run == runs;
             try (KernelProcess k = KernelProcess.start(subject.name(), subject.argv(), subject.env(), work)) {
                 KernelClient c = k.client();
                 Message info = c.sendShell("kernel_info_request", Json.object());
-                c.shellReply(info, COLD_TIMEOUT);
+                try {
+                    k.shellReply(info, COLD_TIMEOUT);
+                } catch (KernelProcess.ExitedException e) {
+                    // Another program can take a free port before the kernel binds it: start again on new ports.
+                    if (retries-- == 0) throw e;
+                    System.out.println(subject.name() + " run " + run + " exited early; starting it again ("
+                            + e.getMessage().lines().reduce((a, b) -> b).orElse("") + ")");
+                    run--;
+                    continue;
+                }
                 double toInfo = k.elapsedMs();
                 k.awaitIOPub(COLD_TIMEOUT);
                 Message exec = c.sendShell("execute_request", KernelProcess.execute("1 + 1"));
                 Message result = c.iopub(exec, "execute_result", COLD_TIMEOUT);
                 double toResult = k.elapsedMs();
+                double cpu = k.cpuMs();
                 String shown = result.content().path("data").path("text/plain").asText();
                 if (!shown.equals("2")) throw new IllegalStateException(subject.name() + " said 1 + 1 = " + shown);
                 c.iopub(exec, "status", COLD_TIMEOUT);
                 r.kernelInfo.add(toInfo);
                 r.firstResult.add(toResult);
-                System.out.printf(Locale.ROOT, "%s run %d: kernel_info %.0f ms, first result %.0f ms%n",
-                        subject.name(), run, toInfo, toResult);
+                r.cpuToResult.add(cpu);
+                System.out.printf(Locale.ROOT, "%s run %d: kernel_info %.0f ms, first result %.0f ms (%.0f ms of CPU)%n",
+                        subject.name(), run, toInfo, toResult, cpu);
                 if (last) {
                     r.assignment = warm(c, () -> KernelProcess.execute(subject.assignment()), "execute_reply");
                     r.empty = warm(c, () -> KernelProcess.execute(""), "execute_reply");
@@ -192,11 +206,23 @@ public final class KernelBench {
                     r.theirs() == null ? "n/a" : String.format(Locale.ROOT, "%.2f", r.ours() / r.theirs()));
         }
         if (theirs == null) System.out.println("ipykernel: " + peerNote);
-        System.out.println("cold runs, yardstick (ms): kernel_info " + list(ours.kernelInfo) + ", first result " + list(ours.firstResult));
+        System.out.println("cold runs, yardstick (ms): kernel_info " + list(ours.kernelInfo) + ", first result "
+                + list(ours.firstResult) + ", CPU used by then " + list(ours.cpuToResult));
         if (theirs != null) {
-            System.out.println("cold runs, ipykernel (ms): kernel_info " + list(theirs.kernelInfo) + ", first result " + list(theirs.firstResult));
+            System.out.println("cold runs, ipykernel (ms): kernel_info " + list(theirs.kernelInfo) + ", first result "
+                    + list(theirs.firstResult) + ", CPU used by then " + list(theirs.cpuToResult));
         }
+        System.out.printf(Locale.ROOT, "machine: %d CPUs, load average %s%n", Runtime.getRuntime().availableProcessors(),
+                loadAverage());
         System.out.println("ratio = yardstick / ipykernel (below 1: yardstick is faster); warm times are send -> reply and idle status");
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip().split(" ", 4)[0] + " (1 min)";
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static Row row(String metric, Double limit, double ours, Double theirs) {

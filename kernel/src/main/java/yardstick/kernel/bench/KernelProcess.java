@@ -64,6 +64,36 @@ public final class KernelProcess implements AutoCloseable {
         return (System.nanoTime() - startNanos) / 1e6;
     }
 
+    /** The kernel exited before it answered: a port taken between choosing and binding it, or a crash. */
+    public static final class ExitedException extends IOException {
+        ExitedException(String message) {
+            super(message);
+        }
+    }
+
+    /** The reply to a shell request, watching that the process is still alive while it waits. */
+    public Message shellReply(Message request, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return client.shellReply(request, Duration.ofMillis(20));
+            } catch (TimeoutException e) {
+                if (!process.isAlive()) {
+                    throw new ExitedException("kernel exited with status " + process.exitValue() + ":\n" + logTail());
+                }
+                if (System.nanoTime() > deadline) throw e;
+            }
+        }
+    }
+
+    /**
+     * CPU time the kernel process has used so far, all its threads (JIT and GC too), in milliseconds; unlike wall
+     * time it hardly depends on what else the machine runs. NaN where the platform does not say.
+     */
+    public double cpuMs() {
+        return process.info().totalCpuDuration().map(d -> d.toNanos() / 1e6).orElse(Double.NaN);
+    }
+
     /**
      * Waits until IOPub delivers, as jupyter_client does before it calls a kernel ready: a subscriber that joined
      * late misses what was published before, so a result could otherwise be lost.

@@ -78,12 +78,12 @@ public final class KernelClient implements AutoCloseable {
 
     /** The next reply on shell to {@code request}, skipping replies to earlier requests. */
     public Message shellReply(Message request, Duration timeout) throws TimeoutException, ProtocolException {
-        return await(shell, request, null, timeout, "a reply to " + request.type());
+        return await(shell, request, null, timeout, "reply to " + request.type());
     }
 
     /** The next reply on control to {@code request}. */
     public Message controlReply(Message request, Duration timeout) throws TimeoutException, ProtocolException {
-        return await(control, request, null, timeout, "a reply to " + request.type());
+        return await(control, request, null, timeout, "reply to " + request.type());
     }
 
     /** The next IOPub message of {@code msgType} caused by {@code request}; others are skipped. */
