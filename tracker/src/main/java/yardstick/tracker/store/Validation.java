@@ -43,8 +43,13 @@ public final class Validation {
             throw MlflowException.invalidParameter("A batch logging request can contain at most " + MAX_ENTITIES_PER_BATCH
                     + " total metrics, params, and tags. Got " + total + ". Please split up across multiple requests and try again.");
         }
+        // A batch usually repeats a few keys many times: check each distinct key once.
+        String previous = null;
         for (Metric m : metrics) {
-            name("metrics", m.key());
+            if (!m.key().equals(previous)) {
+                name("metrics", m.key());
+                previous = m.key();
+            }
         }
         for (Param p : params) {
             param(p);
