@@ -22,6 +22,7 @@ final class Jvm {
         if (cache != null && aot()) {
             flags.add("-XX:AOTCache=" + cache);
         } else if (cache != null) {
+            cache.getParent().toFile().mkdirs();  // the JVM writes the archive but makes no directories
             flags.add("-XX:SharedArchiveFile=" + cache);
             flags.add("-XX:+AutoCreateSharedArchive");
         }
