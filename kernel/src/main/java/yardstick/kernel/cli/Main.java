@@ -14,7 +14,7 @@ public final class Main {
               install [--user|--sys-prefix|--prefix DIR] [--name NAME]    install the Jupyter kernelspec
               kernel -f CONNECTION_FILE                                   run the kernel (what Jupyter starts)
               tracker [--host H] [--port P] [--store S] [--artifacts DIR]  run the tracking server
-              bench kernel                                                measure the kernel
+              bench kernel [--runs N] [--no-peer]                         time this kernel against ipykernel
             """;
 
     private Main() {}
