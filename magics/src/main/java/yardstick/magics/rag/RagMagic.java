@@ -76,8 +76,11 @@ public final class RagMagic implements Magic {
         IndexOptions options = new IndexOptions(chunk, overlap, textColumns, a.option("--id-column", null));
         Path base = call.context().workingDirectory();
         RagIndex index = Rag.open(p.get(0), base);
-        return index.build(base, p.subList(1, p.size()), options, a.option("--embedder", Embedders.MINILM),
-                NotebookProgress.forCell("indexing " + p.get(0)));
+        String embedder = a.option("--embedder", Embedders.MINILM);
+        List<String> inputs = p.subList(1, p.size());
+        var report = index.build(base, inputs, options, embedder, NotebookProgress.forCell("indexing " + p.get(0)));
+        RagRuns.build(p.get(0), inputs, options, embedder, report, call.context().cellSource());
+        return report;
     }
 
     private Object search(MagicCall call, Args a) throws MagicException {
@@ -99,6 +102,7 @@ public final class RagMagic implements Magic {
         int k = positive(a, "-k", 10);
         Path base = call.context().workingDirectory();
         Evaluation ev = Rag.open(p.get(0), base).evaluate(base.resolve(qrels), base.resolve(queries), k);
+        RagRuns.eval(p.get(0), qrels, queries, ev, call.context().cellSource());
         call.context().display(ev.table());
         return ev.chart();
     }
