@@ -43,7 +43,12 @@ final class Schema {
                     "CREATE TABLE input_tags (input_uuid TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,"
                             + " PRIMARY KEY (input_uuid, name))",
                     "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time,"
-                            + " last_update_time) VALUES (0, 'Default', {ROOT} || '/0', 'active', {NOW}, {NOW})"));
+                            + " last_update_time) VALUES (0, 'Default', {ROOT} || '/0', 'active', {NOW}, {NOW})"),
+            // Version 2: runs/search's default order (newest first, then id) read straight from an index, so a
+            // filtered first page stops after enough matches instead of sorting the whole experiment.
+            List.of(
+                    "CREATE INDEX runs_by_experiment_newest ON runs (experiment_id, start_time DESC, run_uuid ASC)",
+                    "DROP INDEX runs_by_experiment"));
 
     static final int LATEST = MIGRATIONS.size();
 

@@ -30,6 +30,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import yardstick.tracker.RunningTracker;
 import yardstick.tracker.TestFiles;
 import yardstick.tracker.model.Metric;
@@ -97,6 +99,13 @@ class HistoryUiBrowserTest {
         TestFiles.deleteTree(profile);
     }
 
+    /** Clicks something that loads a new page and waits until the old page is gone, so no stale element is read. */
+    private static void navigate(WebElement target) {
+        WebElement oldPage = browser.findElement(By.tagName("html"));
+        target.click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(oldPage));
+    }
+
     private static List<String> runNames() {
         return browser.findElements(By.cssSelector("#runs a.run-link")).stream().map(WebElement::getText).toList();
     }
@@ -105,7 +114,7 @@ class HistoryUiBrowserTest {
     void experimentsPageLeadsToTheRunsTable() {
         browser.get(tracker.uri() + "/");
         assertEquals("Experiments", browser.findElement(By.tagName("h1")).getText());
-        browser.findElement(By.linkText("ui-demo")).click();
+        navigate(browser.findElement(By.linkText("ui-demo")));
         assertEquals(List.of("run-4", "run-3", "run-2", "run-1", "run-0"), runNames());
         String headers = browser.findElement(By.cssSelector("#runs thead")).getText();
         assertTrue(headers.contains("params.lr") && headers.contains("metrics.acc"), headers);
@@ -117,13 +126,13 @@ class HistoryUiBrowserTest {
         WebElement filter = browser.findElement(By.id("filter"));
         filter.clear();
         filter.sendKeys("metrics.acc > 0.25 and params.model = 'same'");
-        browser.findElement(By.id("apply")).click();
+        navigate(browser.findElement(By.id("apply")));
         assertEquals(List.of("run-4", "run-3"), runNames());
 
         WebElement again = browser.findElement(By.id("filter"));
         again.clear();
         again.sendKeys("metrics.acc >> 1");
-        browser.findElement(By.id("apply")).click();
+        navigate(browser.findElement(By.id("apply")));
         assertTrue(browser.findElement(By.id("filter-error")).getText().contains("acc"), "the error names the bad clause");
         assertEquals(List.of(), runNames(), "no table for an invalid filter");
     }
@@ -132,7 +141,7 @@ class HistoryUiBrowserTest {
     void headersSortAndThePickerChoosesColumns() {
         browser.get(tracker.uri() + "/experiments/" + experimentId + "?order_by=" + "metrics.%60acc%60+ASC");
         assertEquals("run-0", runNames().getFirst());
-        browser.findElement(By.partialLinkText("metrics.acc")).click();
+        navigate(browser.findElement(By.partialLinkText("metrics.acc")));
         assertEquals("run-4", runNames().getFirst(), "clicking the header sorts descending");
 
         browser.findElement(By.cssSelector("#column-picker summary")).click();
@@ -142,7 +151,7 @@ class HistoryUiBrowserTest {
                 box.click();
             }
         }
-        browser.findElement(By.id("apply-columns")).click();
+        navigate(browser.findElement(By.id("apply-columns")));
         String headers = browser.findElement(By.cssSelector("#runs thead")).getText();
         assertTrue(headers.contains("params.lr"), headers);
         assertFalse(headers.contains("metrics.acc"), headers);
@@ -157,33 +166,33 @@ class HistoryUiBrowserTest {
         assertTrue(browser.findElement(By.id("cell-source")).getText().contains("Summarize {text}"));
         assertEquals(1, browser.findElements(By.cssSelector(".metric[data-key=acc] svg")).size());
 
-        browser.findElement(By.linkText("scores.csv")).click();
+        navigate(browser.findElement(By.linkText("scores.csv")));
         List<WebElement> rows = browser.findElements(By.cssSelector("#artifact-table tr"));
         assertEquals(3, rows.size());
         assertEquals("what, why 0.5", rows.get(1).getText());
 
         browser.get(tracker.uri() + "/runs/" + runIds.getFirst());
-        browser.findElement(By.linkText("data.json")).click();
+        navigate(browser.findElement(By.linkText("data.json")));
         assertTrue(browser.findElement(By.id("artifact-text")).getText().contains("\"answer\" : 42"));
 
         browser.get(tracker.uri() + "/runs/" + runIds.getFirst());
-        browser.findElement(By.linkText("notes.txt")).click();
+        navigate(browser.findElement(By.linkText("notes.txt")));
         assertEquals("plain <b>text</b>", browser.findElement(By.id("artifact-text")).getText(), "text is escaped, not markup");
 
         browser.get(tracker.uri() + "/runs/" + runIds.getFirst());
-        browser.findElement(By.linkText("plot.png")).click();
+        navigate(browser.findElement(By.linkText("plot.png")));
         WebElement img = browser.findElement(By.id("artifact-image"));
         Object width = ((JavascriptExecutor) browser).executeScript("return arguments[0].naturalWidth", img);
         assertEquals(30L, ((Number) width).longValue());
 
         browser.get(tracker.uri() + "/runs/" + runIds.getFirst());
-        browser.findElement(By.linkText("report.html")).click();
+        navigate(browser.findElement(By.linkText("report.html")));
         browser.switchTo().frame(browser.findElement(By.id("artifact-html")));
         assertEquals("Rendered report", browser.findElement(By.id("inner")).getText());
         browser.switchTo().defaultContent();
 
         browser.get(tracker.uri() + "/runs/" + runIds.getFirst());
-        browser.findElement(By.linkText("model.bin")).click();
+        navigate(browser.findElement(By.linkText("model.bin")));
         assertTrue(browser.getPageSource().contains("Binary file"));
         assertTrue(browser.findElement(By.id("download")).getAttribute("href").contains("/raw?path=model.bin"));
     }
@@ -195,7 +204,7 @@ class HistoryUiBrowserTest {
         for (int i = 0; i < 3; i++) {
             boxes.get(i).click();
         }
-        browser.findElement(By.id("compare")).click();
+        navigate(browser.findElement(By.id("compare")));
         assertEquals("Compare 3 runs", browser.findElement(By.tagName("h1")).getText());
         List<WebElement> diffRows = browser.findElements(By.cssSelector("#compare-params tr.diff"));
         assertEquals(1, diffRows.size());
