@@ -41,17 +41,22 @@ public final class LlmBench {
             // 1. 100 prompts, 50 ms each, 16 at a time: the ideal is ceil(100/16) * 50 ms = 350 ms.
             server.delayMs = 50;
             Table qs = Table.create("q", StringColumn.create("question"));
-            for (int i = 0; i < 16; i++) qs.stringColumn(0).append("warm " + i);
+            for (int i = 0; i < 400; i++) qs.stringColumn(0).append("warm " + i);
             model.withConcurrency(16).withoutCache().batch(qs, Template.of("{{question}}"), n -> null, BatchProgress.NONE);
             Table hundred = Table.create("q", StringColumn.create("question"));
             for (int i = 0; i < 100; i++) hundred.stringColumn(0).append("question " + i);
-            double best = Double.MAX_VALUE;
-            for (int rep = 0; rep < 3; rep++) {
+            double best = Double.MAX_VALUE, latency = 0;
+            for (int rep = 0; rep < 5; rep++) {
                 long t0 = System.nanoTime();
-                model.withConcurrency(16).withoutCache().batch(hundred, Template.of("{{question}}"), n -> null, BatchProgress.NONE);
-                best = Math.min(best, (System.nanoTime() - t0) / 1e6);
+                var r = model.withConcurrency(16).withoutCache().batch(hundred, Template.of("{{question}}"), n -> null, BatchProgress.NONE);
+                double wall = (System.nanoTime() - t0) / 1e6;
+                if (wall < best) {
+                    best = wall;
+                    latency = r.meanLatencyMs();
+                }
             }
-            row(table, "100 prompts x 50 ms, concurrency 16: wall time (best of 3)", best, "ms", "<= 500 ms");
+            row(table, "100 prompts x 50 ms, concurrency 16: wall time (best of 5)", best, "ms", "<= 500 ms");
+            row(table, "  mean request latency in that batch (server: 50 ms)", latency, "ms", "");
             row(table, "  share of ideal (350 ms)", 100 * 350 / best, "%", ">= 90 %");
 
             // 2. A cache hit.
