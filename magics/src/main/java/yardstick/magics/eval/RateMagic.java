@@ -1,0 +1,193 @@
+package yardstick.magics.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import yardstick.kernel.Notebook;
+import yardstick.kernel.comm.Comm;
+import yardstick.kernel.comm.CommManager;
+import yardstick.kernel.magic.Args;
+import yardstick.kernel.magic.Magic;
+import yardstick.kernel.magic.MagicCall;
+import yardstick.kernel.magic.MagicException;
+import yardstick.magics.track.Tracking;
+
+/**
+ * {@code %rate NAME [--run RUN_ID] [--model M] [--rater WHO] [--answers FILE]}: a person rates each output 1–5 with a
+ * comment. In Jupyter it opens a comm ({@code yardstick.rate}); without a front end it asks on stdin, or, with
+ * {@code --answers}, reads the answers from a parameter file. Ratings are saved as given and a later %rate resumes.
+ */
+public final class RateMagic implements Magic {
+    static final String TARGET = "yardstick.rate";
+    private static final Args.Spec SPEC = Args.Spec.of(Set.of("--run", "--model", "--rater", "--answers"), Set.of());
+
+    @Override
+    public String name() {
+        return "rate";
+    }
+
+    @Override
+    public String usage() {
+        return "%rate NAME [--run RUN_ID] [--model M] [--rater WHO] [--answers FILE]";
+    }
+
+    @Override
+    public String help() {
+        return "Rate each output of the set's latest %%eval (or of one run) 1-5 with a comment. In Jupyter the ratings "
+                + "come over a comm (target yardstick.rate: the kernel sends {item, index, total}, the front end answers "
+                + "{score, comment} or {stop: true}); headless, on stdin, or from --answers FILE (JSON lines with rater, key, "
+                + "model, score, comment) when there is no front end. Each rating is saved at once; run %rate again to resume.";
+    }
+
+    @Override
+    public Object run(MagicCall call) throws Exception {
+        Args a = call.args(SPEC);
+        if (a.positionals().size() != 1) throw new MagicException("usage: " + usage());
+        String set = a.positionals().get(0);
+        try {
+            List<RateItem> items = RateSession.items(set, a.option("--run", null), a.option("--model", null));
+            String rater = a.option("--rater", defaultRater());
+            CommManager comms = Notebook.comms();
+            String answers = a.option("--answers", null);
+            if (comms.connected() && answers == null) {
+                RateSession s = new RateSession(set, rater, items);
+                openWidget(comms, s);
+                return s.remaining() == 0 ? "Every output of " + set + " is rated by " + rater + "."
+                        : "Rating " + s.remaining() + " of " + s.total() + " outputs of " + set + " as " + rater + " in the widget.";
+            }
+            if (answers != null) return fromAnswers(set, items, call.context().workingDirectory().resolve(EvalMagic.unquote(answers)));
+            return onStdin(new RateSession(set, rater, items));
+        } catch (EvalException e) {
+            throw new MagicException(e.getMessage());
+        }
+    }
+
+    /** The comm flow: each item goes out as a message; each answer is saved and answered with the next item. */
+    public static Comm openWidget(CommManager comms, RateSession s) {
+        Comm comm = comms.open(TARGET, payload(s));
+        comm.onMessage(data -> {
+            try {
+                if (data.path("stop").asBoolean(false)) {
+                    comm.send(Map.of("stopped", true, "rated", s.done(), "remaining", s.remaining()));
+                    comm.close();
+                    return;
+                }
+                int score = score(data.path("score"));
+                Rating r = s.rate(score, data.path("comment").asText(""));
+                logRating(s.set(), r);
+                if (s.next() == null) {
+                    comm.send(Map.of("done", true, "rated", s.done()));
+                    comm.close();
+                } else {
+                    comm.send(payload(s));
+                }
+            } catch (EvalException e) {
+                comm.send(Map.of("error", e.getMessage()));
+            }
+        });
+        if (s.next() == null) comm.close();
+        return comm;
+    }
+
+    private static int score(JsonNode n) {
+        int v;
+        if (n.isTextual()) v = parse(n.asText());
+        else if (n.isIntegralNumber()) v = n.asInt();
+        else throw new EvalException("a rating is 1 to 5, not " + (n.isMissingNode() ? "missing" : n.toString()));
+        if (v < 1 || v > 5) throw new EvalException("a rating is 1 to 5, not " + v);
+        return v;
+    }
+
+    private static int parse(String s) {
+        try {
+            return Integer.parseInt(s.strip());
+        } catch (NumberFormatException e) {
+            throw new EvalException("a rating is 1 to 5, not '" + s + "'");
+        }
+    }
+
+    static Map<String, Object> payload(RateSession s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        RateItem i = s.next();
+        m.put("set", s.set());
+        m.put("rater", s.rater());
+        m.put("total", s.total());
+        m.put("remaining", s.remaining());
+        if (i == null) {
+            m.put("done", true);
+        } else {
+            m.put("key", i.key());
+            m.put("input", i.row());
+            m.put("output", i.output());
+            m.put("scale", List.of(1, 2, 3, 4, 5));
+        }
+        return m;
+    }
+
+    private static String onStdin(RateSession s) {
+        if (s.next() == null) return "Every output of " + s.set() + " is already rated by " + s.rater() + ".";
+        System.out.println("Rating " + s.remaining() + " outputs of " + s.set() + " as " + s.rater() + " (1-5; empty to stop).");
+        while (s.next() != null) {
+            RateItem i = s.next();
+            StringBuilder sb = new StringBuilder("\n");
+            i.row().forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));
+            sb.append("output: ").append(i.output());
+            System.out.println(sb);
+            String answer = Notebook.input("score 1-5> ").strip();
+            if (answer.isEmpty()) break;
+            int score;
+            try {
+                score = parse(answer);
+                if (score < 1 || score > 5) throw new EvalException("a rating is 1 to 5");
+            } catch (EvalException e) {
+                System.out.println("A rating is 1 to 5; try again.");
+                continue;
+            }
+            String comment = Notebook.input("comment> ");
+            logRating(s.set(), s.rate(score, comment));
+        }
+        return "Rated " + s.done() + "; " + s.remaining() + " left" + (s.remaining() > 0 ? " (run %rate " + s.set() + " again to resume)." : ".");
+    }
+
+    static String fromAnswers(String set, List<RateItem> items, Path file) {
+        Map<String, RateSession> sessions = new LinkedHashMap<>();
+        int applied = 0, skipped = 0;
+        for (JsonNode l : Answers.read(file)) {
+            if (!l.has("score")) continue;  // a vote, for %arena
+            String rater = l.path("rater").asText(defaultRater());
+            RateSession s = sessions.computeIfAbsent(rater, r -> new RateSession(set, r, items));
+            String key = l.path("key").asText(), model = l.path("model").asText();
+            boolean known = items.stream().anyMatch(i -> i.key().equals(key) && i.model().equals(model));
+            if (!known) throw new EvalException(file.getFileName() + ": no output of '" + model + "' on row " + key + " to rate in " + set);
+            Rating r = s.rate(key, model, score(l.path("score")), l.path("comment").asText(""));
+            if (r == null) skipped++;
+            else {
+                applied++;
+                logRating(set, r);
+            }
+        }
+        return "Saved " + applied + " ratings from " + file.getFileName() + " (" + skipped + " already rated) by " + sessions.keySet() + ".";
+    }
+
+    /** Each rating also goes to the current run, as a metric stepped by count, so the run shows them as they come. */
+    private static void logRating(String set, Rating r) {
+        try {
+            Tracking t = Tracking.global();
+            if (t.enabled()) t.current().metric("rating " + set + " " + safe(r.rater()), r.score(), Ratings.byRater(set, r.rater()).size());
+        } catch (RuntimeException e) {
+            System.err.println("Yardstick: the rating was saved but not logged: " + e.getMessage());
+        }
+    }
+
+    static String safe(String s) {
+        return s.replaceAll("[^A-Za-z0-9_\\-. /]", "_");
+    }
+
+    static String defaultRater() {
+        String u = System.getProperty("user.name");
+        return u == null || u.isBlank() ? "rater" : u;
+    }
+}

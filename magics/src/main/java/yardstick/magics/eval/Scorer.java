@@ -1,0 +1,28 @@
+package yardstick.magics.eval;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Scores a model's output for one eval row. */
+public interface Scorer {
+    /** The score's column name, such as {@code exact} or {@code rouge_l}. */
+    String name();
+
+    /** The row fields it reads; checked against the eval set before any model is called. */
+    default List<String> fields() {
+        return List.of();
+    }
+
+    Score score(Map<String, String> row, String output);
+
+    /** Scores many outputs; scorers that batch (embeddings) or call models (judges) override this. */
+    default List<Score> scoreAll(List<Map<String, String>> rows, List<String> outputs) {
+        List<Score> s = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            String out = outputs.get(i);
+            s.add(out == null ? Score.failure("no output") : score(rows.get(i), out));
+        }
+        return s;
+    }
+}
