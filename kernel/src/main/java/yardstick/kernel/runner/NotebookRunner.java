@@ -9,6 +9,7 @@ import java.util.Map;
 import yardstick.kernel.Session;
 import yardstick.kernel.comm.CommManager;
 import yardstick.kernel.eval.Outcome;
+import yardstick.kernel.magic.Environment;
 
 /**
  * Executes a notebook in this JVM, as papermill does: parameters go into a cell injected after the one tagged
@@ -30,6 +31,8 @@ public final class NotebookRunner {
         injectParameters(nb, parameters);
         nb.markKernel("yardstick", "Java (Yardstick)");
         Path dir = input.toAbsolutePath().getParent();
+        // Run logging names the experiment after the notebook, as Jupyter's JPY_SESSION_NAME does for a kernel.
+        Environment.shared().set("YARDSTICK_NOTEBOOK", input.normalize().toString());
         int count = 0, failedCell = -1;
         String failure = null;
         try (Session session = new Session(dir, new CommManager(null))) {
