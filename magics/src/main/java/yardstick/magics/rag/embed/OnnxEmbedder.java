@@ -188,6 +188,11 @@ public final class OnnxEmbedder implements Embedder {
             // No model zoo look-ups or usage pings: everything this class loads is on the class path.
             if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
             System.setProperty("OPT_OUT_TRACKING", System.getProperty("OPT_OUT_TRACKING", "true"));
+            // With PyTorch on the class path (the fine-tune trainer) every ONNX Runtime NDManager would load it as
+            // its fallback engine: 450 MB of native code for nothing, since pooling runs in plain Java.
+            if (System.getProperty("ai.djl.onnx.disable_alternative") == null) {
+                System.setProperty("ai.djl.onnx.disable_alternative", "true");
+            }
             // DJL must create the OrtEnvironment (with its thread pool) first; a library that made it earlier
             // (langchain4j) would make DJL's model loading fail.
             Engine.getEngine("OnnxRuntime");
