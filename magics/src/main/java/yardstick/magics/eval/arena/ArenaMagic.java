@@ -153,7 +153,7 @@ public final class ArenaMagic implements Magic {
         }
     }
 
-    static String fromAnswers(String set, List<String> models, Path file) {
+    public static String fromAnswers(String set, List<String> models, Path file) {
         Map<String, Arena> arenas = new LinkedHashMap<>();
         int applied = 0, skipped = 0;
         for (JsonNode l : readAnswers(file)) {
