@@ -19,7 +19,16 @@ public final class Rag {
 
     /** A handle on the named index (it need not exist yet: build it with {@link RagIndex#build}). */
     public static RagIndex open(String nameOrPath) {
-        return open(nameOrPath, Path.of("").toAbsolutePath());
+        return open(nameOrPath, workingDirectory());
+    }
+
+    /** Relative paths mean the notebook's folder in a notebook, the process's elsewhere. */
+    static Path workingDirectory() {
+        try {
+            return yardstick.kernel.Session.active().workingDirectory();
+        } catch (IllegalStateException noNotebook) {
+            return Path.of("").toAbsolutePath();
+        }
     }
 
     /** As {@link #open(String)}, with a relative path resolved against {@code base} (the notebook's folder). */

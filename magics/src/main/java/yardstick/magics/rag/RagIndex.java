@@ -111,8 +111,10 @@ public final class RagIndex implements AutoCloseable {
 
     /** recall@k, MRR@10 and nDCG@10 for bm25, vector and hybrid, over the queries judged in {@code qrels}. */
     public Evaluation evaluate(Path qrels, Path queries, int recallK) {
-        Qrels q = Qrels.read(qrels);
-        Map<String, String> texts = Queries.read(queries);
+        // Relative to the notebook's folder, as %rag eval reads them.
+        Path base = Rag.workingDirectory();
+        Qrels q = Qrels.read(base.resolve(qrels));
+        Map<String, String> texts = Queries.read(base.resolve(queries));
         return Evaluator.run(name, q, texts, List.of("bm25", "vector", "hybrid"), recallK,
                 (mode, query, depth) -> rankDocuments(query, depth, Mode.parse(mode)));
     }
