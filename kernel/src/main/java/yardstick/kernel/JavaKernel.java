@@ -113,10 +113,19 @@ public final class JavaKernel implements AutoCloseable {
         }
         if (store) history.add(count, code);
         Outcome outcome = session.execute(code, new JupyterSink(channels, request, silent), "cell [" + count + "]");
+        ObjectNode result = null;
+        if (outcome.ok() && outcome.hasValue() && !silent) {
+            try {
+                result = JupyterSink.bundleContent(session.render(outcome.value()));
+            } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+                // The value's own toString failed: the cell's error, shown as one, not a failure of the kernel.
+                outcome = new Outcome(false, null, CellError.of(e.getClass().getSimpleName(),
+                        "the cell's value cannot be shown: " + e));
+            }
+        }
         ObjectNode reply = Json.object();
         if (outcome.ok()) {
-            if (outcome.hasValue() && !silent) {
-                ObjectNode result = JupyterSink.bundleContent(session.render(outcome.value()));
+            if (result != null) {
                 result.put("execution_count", count);
                 channels.broadcast(request, "execute_result", result);
             }

@@ -85,6 +85,10 @@ public final class KernelServer implements Channels, AutoCloseable {
                 loop.run();
             } catch (ZMQException e) {
                 if (running) Log.warn(name + " stopped: " + e);
+            } catch (Throwable e) {
+                // The default handler would print to System.err, which cells' output routing owns: say it here.
+                Log.warn(name + " died: " + stackTrace(e));
+                throw e;
             }
         }, name);
         t.setDaemon(true);
@@ -137,10 +141,12 @@ public final class KernelServer implements Channels, AutoCloseable {
         ObjectNode content;
         try {
             content = handler.handle(request, this);
-        } catch (Exception | StackOverflowError e) {
+        } catch (Throwable e) {
+            // Any Error too (OutOfMemoryError, a class that fails to load): one request fails, the socket's loop lives.
             content = errorContent(e);
         }
-        if (content != null) {
+        // Only requests are answered: a comm message whose handler failed gets no "comm_msg" back on shell.
+        if (content != null && request.type().endsWith("_request")) {
             if (!content.has("status")) content.put("status", "ok");
             String replyType = request.type().replace("_request", "_reply");
             sendFrames(socket, codec.encode(request.reply(session, replyType, content)));
@@ -149,13 +155,18 @@ public final class KernelServer implements Channels, AutoCloseable {
     }
 
     private static ObjectNode errorContent(Throwable e) {
-        StringWriter trace = new StringWriter();
-        e.printStackTrace(new PrintWriter(trace));
+        String trace = stackTrace(e);
         ObjectNode c = Json.object().put("status", "error").put("ename", e.getClass().getSimpleName())
                 .put("evalue", String.valueOf(e.getMessage()));
-        c.putArray("traceback").add(trace.toString());
+        c.putArray("traceback").add(trace);
         Log.warn("handler failed: " + trace);
         return c;
+    }
+
+    private static String stackTrace(Throwable e) {
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        return trace.toString();
     }
 
     @Override
