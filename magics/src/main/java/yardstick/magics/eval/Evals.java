@@ -31,6 +31,7 @@ public final class Evals {
     private static final Map<String, EvalSet> SETS = new ConcurrentHashMap<>();
     private static final Map<String, EvalSystem> SYSTEMS = new ConcurrentHashMap<>();
     private static final Map<String, Judge> JUDGES = new ConcurrentHashMap<>();
+    private static final Map<String, EvalResult> LAST = new ConcurrentHashMap<>();
 
     private Evals() {}
 
@@ -104,6 +105,14 @@ public final class Evals {
         EvalResult r = new EvalRunner(set, template, scorers).run(resolved, cell);
         save(set);
         SETS.put(set.name(), set);
+        LAST.put(set.name(), r);
+        return r;
+    }
+
+    /** The latest eval of a set in this session (its rows and summary tables), for plotting and comparing. */
+    public static EvalResult last(String set) {
+        EvalResult r = LAST.get(set);
+        if (r == null) throw new EvalException("set " + set + " has not been run in this session: run %%eval " + set + " first");
         return r;
     }
 

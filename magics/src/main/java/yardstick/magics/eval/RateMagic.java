@@ -18,7 +18,8 @@ import yardstick.magics.track.Tracking;
 /**
  * {@code %rate NAME [--run RUN_ID] [--model M] [--rater WHO] [--answers FILE]}: a person rates each output 1–5 with a
  * comment. In Jupyter it opens a comm ({@code yardstick.rate}); without a front end it asks on stdin, or, with
- * {@code --answers}, reads the answers from a parameter file. Ratings are saved as given and a later %rate resumes.
+ * {@code --answers}, reads the answers from a parameter file (only when there is no front end: a notebook can name
+ * the file for its headless runs and still show the widget in Jupyter). Ratings are saved as given and a later %rate resumes.
  */
 public final class RateMagic implements Magic {
     static final String TARGET = "yardstick.rate";
@@ -39,7 +40,7 @@ public final class RateMagic implements Magic {
         return "Rate each output of the set's latest %%eval (or of one run) 1-5 with a comment. In Jupyter the ratings "
                 + "come over a comm (target yardstick.rate: the kernel sends {item, index, total}, the front end answers "
                 + "{score, comment} or {stop: true}); headless, on stdin, or from --answers FILE (JSON lines with rater, key, "
-                + "model, score, comment) when there is no front end. Each rating is saved at once; run %rate again to resume.";
+                + "model, score, comment), which is read only when there is no front end. Each rating is saved at once; run %rate again to resume.";
     }
 
     @Override
@@ -52,7 +53,7 @@ public final class RateMagic implements Magic {
             String rater = a.option("--rater", defaultRater());
             CommManager comms = Notebook.comms();
             String answers = a.option("--answers", null);
-            if (comms.connected() && answers == null) {
+            if (comms.connected()) {
                 RateSession s = new RateSession(set, rater, items);
                 openWidget(comms, s);
                 return s.remaining() == 0 ? "Every output of " + set + " is rated by " + rater + "."

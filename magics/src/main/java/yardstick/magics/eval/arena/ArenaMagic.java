@@ -45,7 +45,7 @@ public final class ArenaMagic implements Magic {
         return "Blind A/B comparison of the models' latest %%eval outputs on a set: each row's two outputs side by side in "
                 + "random order, no names; vote A, B, tie or both bad; the models are revealed after the vote. In Jupyter "
                 + "the votes come over a comm (target yardstick.arena: the kernel sends {key, input, A, B}, the front end "
-                + "answers {vote}); headless on stdin, or from --answers FILE (JSON lines with rater, key, models, winner). "
+                + "answers {vote}); headless on stdin, or from --answers FILE (JSON lines with rater, key, models, winner; read only without a front end). "
                 + "Votes are saved as given and a later %arena resumes. The leaderboard is a Bradley-Terry fit (ties and "
                 + "both-bad as half a win each) with bootstrap 95% intervals.";
     }
@@ -68,13 +68,13 @@ public final class ArenaMagic implements Magic {
             Arena arena = new Arena(set, models, rater, new SecureRandom());
             CommManager comms = Notebook.comms();
             String answers = a.option("--answers", null);
-            if (comms.connected() && answers == null) {
+            if (comms.connected()) {
                 openWidget(comms, arena, rounds, seed);
                 return arena.remaining() == 0 ? "Every battle of " + set + " has a vote from " + rater + "."
                         : arena.remaining() + " blind battles of " + set + " to vote on in the widget.";
             }
             if (answers != null) {
-                System.out.println(fromAnswers(set, models, call.context().workingDirectory().resolve(answers)));
+                System.out.println(fromAnswers(set, models, call.context().workingDirectory().resolve(answers.replaceAll("^[\"']|[\"']$", ""))));
             } else {
                 onStdin(arena);
             }
