@@ -189,7 +189,7 @@ public final class JavaKernel implements AutoCloseable {
     private ObjectNode inspect(JsonNode content) {
         String code = content.path("code").asText("");
         int cursor = toIndex(code, content.path("cursor_pos").asInt(0));
-        List<SourceCodeAnalysis.Documentation> docs = session.evaluator().inspect(code, cursor);
+        List<SourceCodeAnalysis.Documentation> docs = documentation(code, cursor);
         ObjectNode reply = Json.object().put("found", !docs.isEmpty());
         ObjectNode data = reply.putObject("data");
         reply.putObject("metadata");
@@ -202,6 +202,20 @@ public final class JavaKernel implements AutoCloseable {
             data.put("text/plain", text.toString().strip());
         }
         return reply;
+    }
+
+    /**
+     * JShell documents a method only with the cursor inside its argument list and a type only at the end of its
+     * name, while front ends send the cursor wherever it is, often on or just after a name: so when the cursor's
+     * place finds nothing, ask again at the end of the name under the cursor, then as if "(" followed that name.
+     */
+    private List<SourceCodeAnalysis.Documentation> documentation(String code, int cursor) {
+        List<SourceCodeAnalysis.Documentation> docs = session.evaluator().inspect(code, cursor);
+        int end = cursor;
+        while (end < code.length() && Character.isJavaIdentifierPart(code.charAt(end))) end++;
+        if (!docs.isEmpty() || end == 0 || !Character.isJavaIdentifierPart(code.charAt(end - 1))) return docs;
+        if (end > cursor) docs = session.evaluator().inspect(code, end);
+        return docs.isEmpty() ? session.evaluator().inspect(code.substring(0, end) + "(", end + 1) : docs;
     }
 
     private ObjectNode isComplete(JsonNode content) {
