@@ -536,6 +536,15 @@ class CompleteInspectTest(unittest.TestCase):
         self.assertTrue(c["found"], c)
         self.assertIn("substring(int", c["data"]["text/plain"])
 
+    def test_inspect_with_cursor_on_or_after_a_name(self):
+        # Where front ends put the cursor on shift-tab: on a method's name, right after it, inside a type's name.
+        for code, cursor, expected in [("Math.max", 8, "max(int"), ("Math.max(1, 2)", 6, "max(int"),
+                                       ('"abc".substring', 15, "substring(int"), ("System.out.println", 18, "println("),
+                                       ("int q = Math.abs(-1);", 14, "abs(int"), ("String", 3, "java.lang.String")]:
+            c = self.inspect(code, cursor)
+            self.assertTrue(c["found"], (code, cursor))
+            self.assertIn(expected, c["data"]["text/plain"], (code, cursor))
+
     def test_inspect_nothing(self):
         c = self.inspect("   ", 1)
         self.assertFalse(c["found"])
