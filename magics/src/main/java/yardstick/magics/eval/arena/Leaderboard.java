@@ -91,25 +91,27 @@ public final class Leaderboard {
     /** Ratings as points with their 95% intervals as vertical bars, best model on the left. */
     public XYChart chart() {
         XYChart c = new XYChartBuilder().width(560).height(360).title("Bradley–Terry ratings (95% bootstrap intervals)")
-                .xAxisTitle("model").yAxisTitle("rating").build();
-        c.getStyler().setLegendVisible(false);
+                .xAxisTitle("rank").yAxisTitle("rating").build();
+        // Model names go in the legend, best first: XChart draws no text labels on a numeric x axis.
+        c.getStyler().setLegendVisible(true);
         c.getStyler().setXAxisMin(-0.5);
         c.getStyler().setXAxisMax(entries.size() - 0.5);
         c.getStyler().setxAxisTickLabelsFormattingFunction(x -> {
             int i = (int) Math.round(x);
-            return Math.abs(x - i) < 1e-9 && i >= 0 && i < entries.size() ? entries.get(i).model() : "";
+            return Math.abs(x - i) < 1e-9 && i >= 0 && i < entries.size() ? String.valueOf(i + 1) : "";
         });
         double[] xs = new double[entries.size()], ys = new double[entries.size()];
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             xs[i] = i;
             ys[i] = e.rating();
-            XYSeries bar = c.addSeries(e.model() + " 95%", new double[] {i, i}, new double[] {e.low(), e.high()});
-            bar.setMarker(SeriesMarkers.NONE).setLineColor(java.awt.Color.DARK_GRAY);
+            XYSeries bar = c.addSeries((i + 1) + ". " + e.model(), new double[] {i, i}, new double[] {e.low(), e.high()});
+            bar.setMarker(SeriesMarkers.NONE);
         }
         XYSeries pts = c.addSeries("rating", xs, ys);
         pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        pts.setMarker(SeriesMarkers.CIRCLE).setMarkerColor(new java.awt.Color(0x1f77b4));
+        pts.setMarker(SeriesMarkers.CIRCLE).setMarkerColor(java.awt.Color.DARK_GRAY);
+        pts.setShowInLegend(false);
         return c;
     }
 }
