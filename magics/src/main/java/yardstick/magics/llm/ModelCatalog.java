@@ -126,6 +126,7 @@ public final class ModelCatalog {
         Endpoint e = endpoints.get(name);
         if (e != null) return e;
         if (name.equals("local")) return local();
+        if (name.startsWith("local:")) return local().withModel(name);
         if (fromEnvironment != null) return fromEnvironment.withModel(name);
         throw LlmException.fatal("no model named '" + name + "': " + (endpoints.isEmpty() ? "" : file + " names "
                 + endpoints.keySet() + "; ") + "set OPENAI_BASE_URL to prompt any model an endpoint serves");

@@ -1,0 +1,17 @@
+package yardstick.magics.finetune.job;
+
+import java.nio.file.Path;
+
+/** Runs a job's trainer somewhere: a child process of this JVM, or a Slurm cluster. */
+public interface Backend {
+    String name();
+
+    /** Starts the trainer for the job in {@code dir} (spec.json written) and returns the record with its handle. */
+    JobRecord launch(JobRecord record, Path dir);
+
+    /** True while the trainer is still running (or queued). */
+    boolean alive(JobRecord record);
+
+    /** Asks the trainer to stop, and makes sure it has within {@code 5 s}. */
+    void cancel(JobRecord record);
+}

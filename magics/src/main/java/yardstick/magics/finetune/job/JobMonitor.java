@@ -1,0 +1,149 @@
+package yardstick.magics.finetune.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import yardstick.magics.finetune.train.TrainerMain;
+
+/**
+ * Follows one running job: reads new lines of its {@code progress.jsonl} five times a second, passes them to its
+ * listeners, and settles the job's final state when the trainer ends: {@code FINISHED} on a {@code done} line,
+ * {@code KILLED} when a cancel was asked for, {@code FAILED} with the trainer's reason (or the end of its log when it
+ * died without one). Runs on a daemon thread, so a notebook's cell returns at once.
+ */
+public final class JobMonitor implements Runnable {
+    static final long POLL_MS = 200;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final JobRegistry registry;
+    private final Backend backend;
+    private final String id;
+    private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<JobRecord> done = new CompletableFuture<>();
+    private volatile Progress last = Progress.NONE;
+    private long offset;
+    private String failure;
+    private boolean finished;
+    private Path result;
+
+    public JobMonitor(JobRegistry registry, Backend backend, String id, long offset) {
+        this.registry = registry;
+        this.backend = backend;
+        this.id = id;
+        this.offset = offset;
+    }
+
+    public JobMonitor listen(JobListener l) {
+        listeners.add(l);
+        return this;
+    }
+
+    public Progress last() {
+        return last;
+    }
+
+    /** Completes with the final record when the job has ended. */
+    public CompletableFuture<JobRecord> done() {
+        return done;
+    }
+
+    public JobMonitor start() {
+        Thread t = new Thread(this, "yardstick-finetune-" + id);
+        t.setDaemon(true);
+        t.start();
+        return this;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                boolean alive = backend.alive(registry.get(id));
+                readNew();
+                if (finished || failure != null || !alive) {
+                    readNew();
+                    settle();
+                    return;
+                }
+                Thread.sleep(POLL_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done.completeExceptionally(e);
+        } catch (RuntimeException | IOException e) {
+            done.completeExceptionally(e);
+        }
+    }
+
+    private void settle() throws InterruptedException {
+        // The trainer writes its last line just before it exits: give it a moment to be gone.
+        JobRecord r = registry.get(id);
+        for (int i = 0; i < 25 && backend.alive(r); i++) Thread.sleep(POLL_MS);
+        r = registry.get(id);
+        JobRecord end;
+        if (finished) end = r.ended(JobState.FINISHED, null);
+        else if (r.cancelRequested()) end = r.ended(JobState.KILLED, "cancelled");
+        else if (failure != null) end = r.ended(JobState.FAILED, failure);
+        else end = r.ended(JobState.FAILED, "the trainer stopped without finishing (killed, or out of memory?)");
+        registry.save(end);
+        String tail = end.state() == JobState.FINISHED ? "" : registry.logTail(id, 20);
+        for (JobListener l : listeners) l.ended(end, last, result, tail);
+        done.complete(end);
+    }
+
+    /** Reads whole lines appended since the last call; a half-written last line waits for the next. */
+    private void readNew() throws IOException {
+        Path file = registry.dir(id).resolve(TrainerMain.PROGRESS);
+        if (!Files.isRegularFile(file)) return;
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            if (f.length() <= offset) return;
+            f.seek(offset);
+            byte[] buf = new byte[(int) (f.length() - offset)];
+            f.readFully(buf);
+            int end = 0;
+            for (int i = 0; i < buf.length; i++) {
+                if (buf[i] == '\n') {
+                    line(new String(buf, end, i - end, StandardCharsets.UTF_8));
+                    end = i + 1;
+                }
+            }
+            offset += end;
+        }
+    }
+
+    private void line(String s) {
+        JsonNode n;
+        try {
+            n = JSON.readTree(s);
+        } catch (IOException e) {
+            return; // not ours
+        }
+        String event = n.path("event").asText(null);
+        if (event == null) {
+            last = Progress.of(n);
+            for (JobListener l : listeners) l.step(last);
+            return;
+        }
+        switch (event) {
+            case "metric" -> {
+                for (JobListener l : listeners) l.metric(n.path("key").asText(), n.path("value").asDouble(), n.path("step").asLong());
+            }
+            case "checkpoint" -> {
+                Path f = registry.dir(id).resolve(n.path("file").asText());
+                for (JobListener l : listeners) l.checkpoint(n.path("step").asLong(), f);
+            }
+            case "done" -> {
+                finished = true;
+                result = registry.dir(id).resolve(n.path("result").asText());
+            }
+            case "failed" -> failure = n.path("reason").asText("failed");
+            default -> { }
+        }
+    }
+}

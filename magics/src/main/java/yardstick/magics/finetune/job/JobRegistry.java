@@ -1,0 +1,100 @@
+package yardstick.magics.finetune.job;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * Jobs on disk, one folder each under {@code YARDSTICK_HOME/jobs/ID}: {@code spec.json}, {@code job.json},
+ * {@code progress.jsonl}, {@code log.txt}, {@code checkpoints/} and the result. Because everything is in files, a
+ * restarted kernel finds its jobs again by id.
+ */
+public final class JobRegistry {
+    static final String RECORD = "job.json", LOG = "log.txt";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path root;
+
+    public JobRegistry(Path root) {
+        this.root = root;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path dir(String id) {
+        if (id == null || !id.matches("[A-Za-z0-9._-]{1,80}")) throw new JobException("'" + id + "' is not a job id");
+        return root.resolve(id);
+    }
+
+    /** A fresh id: the time and a random suffix, readable and sortable ("ft-20250101-120000-3f2a"). */
+    public String newId() {
+        String t = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        return "ft-" + t + "-" + Integer.toHexString(0x1000 + ThreadLocalRandom.current().nextInt(0xf000));
+    }
+
+    public synchronized void save(JobRecord r) {
+        try {
+            Path dir = dir(r.id());
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve(RECORD + ".tmp");
+            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), r);
+            Files.move(tmp, dir.resolve(RECORD), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save job " + r.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public synchronized JobRecord get(String id) {
+        Path f = dir(id).resolve(RECORD);
+        if (!Files.isRegularFile(f)) throw new JobException("no job '" + id + "' in " + root);
+        try {
+            return JSON.readValue(f.toFile(), JobRecord.class);
+        } catch (IOException e) {
+            throw new JobException("job " + id + " has an unreadable " + RECORD + ": " + e.getMessage());
+        }
+    }
+
+    public JobSpec spec(String id) {
+        try {
+            return JobSpec.read(dir(id).resolve("spec.json"));
+        } catch (IOException e) {
+            throw new JobException("job " + id + " has no readable spec.json: " + e.getMessage());
+        }
+    }
+
+    /** Every job, oldest first. */
+    public List<JobRecord> list() {
+        if (!Files.isDirectory(root)) return List.of();
+        List<JobRecord> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(root)) {
+            for (Path d : s.sorted().toList()) {
+                if (Files.isRegularFile(d.resolve(RECORD))) out.add(get(d.getFileName().toString()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** The last {@code lines} lines of the job's log. */
+    public String logTail(String id, int lines) {
+        Path f = dir(id).resolve(LOG);
+        if (!Files.isRegularFile(f)) return "";
+        try {
+            List<String> all = Files.readAllLines(f);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + f + ": " + e.getMessage() + ")";
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package yardstick.magics.finetune.job;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import yardstick.magics.finetune.train.TrainLoop;
+import yardstick.magics.llm.local.BundledModel;
+
+/**
+ * Checks a job before it starts, so that a mistake costs a one-line message instead of a failed job: the task, the
+ * numbers, the data file (present, readable, the right columns, not empty, two labels or more), the base model, and
+ * a GPU when {@code --device gpu} asks for one. Returns the spec with its base resolved to a file.
+ */
+public final class JobValidator {
+    private final JobRegistry registry;
+
+    public JobValidator(JobRegistry registry) {
+        this.registry = registry;
+    }
+
+    public JobSpec validate(JobSpec s) {
+        if (!"lm".equals(s.task()) && !"classify".equals(s.task())) {
+            throw new JobException("unknown task '" + s.task() + "': use --task classify or --task lm");
+        }
+        if (s.data() == null) throw new JobException("--data FILE is required");
+        if (s.epochs() < 1) throw new JobException("--epochs must be at least 1, not " + s.epochs());
+        if (!(s.lr() > 0) || Double.isInfinite(s.lr())) throw new JobException("--lr must be a positive number, not " + s.lr());
+        if (s.batch() < 1) throw new JobException("--batch must be at least 1, not " + s.batch());
+        if (!Set.of("auto", "cpu", "gpu").contains(s.device())) {
+            throw new JobException("--device must be auto, cpu or gpu, not '" + s.device() + "'");
+        }
+        if (!Set.of("local", "slurm").contains(s.backend())) {
+            throw new JobException("--backend must be local or slurm, not '" + s.backend() + "'");
+        }
+        if ("gpu".equals(s.device()) && "local".equals(s.backend()) && !gpuAvailable()) {
+            throw new JobException("--device gpu: no GPU here (" + gpuProblem() + "); use --device cpu, or --backend slurm"
+                    + " for a cluster with GPUs");
+        }
+        Path data = Path.of(s.data()).toAbsolutePath().normalize();
+        if (s.task().equals("lm")) {
+            TrainingData.text(data, s.textColumn());
+            return withData(s, data).withBase(lmBase(s.base()));
+        }
+        List<TrainingData.Row> rows = TrainingData.rows(data, s.textColumn(), s.labelColumn());
+        Set<String> labels = new HashSet<>();
+        for (TrainingData.Row r : rows) labels.add(r.label());
+        if (labels.size() < 2) {
+            throw new JobException(data + " has only the label " + labels + ": a classifier needs two labels or more");
+        }
+        String embedder = s.base() == null ? "minilm" : s.base();
+        if (!embedder.equals("minilm") && !embedder.startsWith("dir:")) {
+            throw new JobException("unknown base model '" + embedder + "' for classify: use minilm or dir:PATH (an ONNX"
+                    + " sentence embedder)");
+        }
+        if (embedder.startsWith("dir:") && !Files.isRegularFile(Path.of(embedder.substring(4), "model.onnx"))) {
+            throw new JobException("base model " + embedder + ": no model.onnx in that folder");
+        }
+        return withData(s, data).withBase(embedder);
+    }
+
+    private static JobSpec withData(JobSpec s, Path data) {
+        return new JobSpec(s.id(), s.task(), data.toString(), s.base(), s.epochs(), s.lr(), s.batch(), s.device(),
+                s.backend(), s.name(), s.maxSteps(), s.checkpointEvery(), s.context(), s.dim(), s.layers(), s.heads(),
+                s.seed(), s.textColumn(), s.labelColumn(), s.resumeFrom(), s.gpus());
+    }
+
+    /** {@code local} (the bundled model), a finished job's id, or a weights file; null trains a new model. */
+    String lmBase(String base) {
+        if (base == null || base.isBlank()) return null;
+        if (base.equals(BundledModel.NAME)) return base;
+        Path file = Path.of(base);
+        if (Files.isRegularFile(file)) return file.toAbsolutePath().toString();
+        if (base.matches("[A-Za-z0-9._-]{1,80}") && Files.isRegularFile(registry.dir(base).resolve(TrainLoop.RESULT))) {
+            JobSpec other = registry.spec(base);
+            if (!"lm".equals(other.task())) throw new JobException("base model " + base + " is a " + other.task() + " job, not a language model");
+            return registry.dir(base).resolve(TrainLoop.RESULT).toString();
+        }
+        throw new JobException("unknown base model '" + base + "': use local (the bundled model), a finished lm job's id,"
+                + " or a .ysw weights file");
+    }
+
+    /** A GPU for PyTorch: a CUDA build of the native library on the class path and a CUDA device. */
+    public static boolean gpuAvailable() {
+        return gpuProblem() == null;
+    }
+
+    static String gpuProblem() {
+        String flavor = nativeFlavor();
+        if (flavor == null) return "no PyTorch native library on the class path";
+        if (!flavor.startsWith("cu")) return "the PyTorch native library on the class path is the " + flavor + " build";
+        if (ai.djl.util.cuda.CudaUtils.getGpuCount() == 0) return "no CUDA device is visible";
+        return null;
+    }
+
+    private static String nativeFlavor() {
+        try (InputStream in = JobValidator.class.getClassLoader().getResourceAsStream("native/lib/pytorch.properties")) {
+            if (in == null) return null;
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("flavor");
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

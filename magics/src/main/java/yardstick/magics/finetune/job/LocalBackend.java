@@ -1,0 +1,87 @@
+package yardstick.magics.finetune.job;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import yardstick.magics.finetune.train.TrainerMain;
+
+/**
+ * Runs the trainer as a child JVM: the same {@code java} and class path as this one, output to the job's
+ * {@code log.txt}, DJL offline with its native libraries unpacked under {@code djlCache}. The child is found again
+ * after a kernel restart by its process id and start time (a reused id is not mistaken for it).
+ */
+public final class LocalBackend implements Backend {
+    private final Path djlCache;
+
+    public LocalBackend(Path djlCache) {
+        this.djlCache = djlCache;
+    }
+
+    @Override
+    public String name() {
+        return "local";
+    }
+
+    /** The command line that runs the trainer on a job folder, as this JVM would start it. */
+    public static List<String> command(Path dir) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("-Dai.djl.offline=true");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(TrainerMain.class.getName());
+        cmd.add(dir.toAbsolutePath().toString());
+        return cmd;
+    }
+
+    @Override
+    public JobRecord launch(JobRecord record, Path dir) {
+        ProcessBuilder pb = new ProcessBuilder(command(dir)).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(JobRegistry.LOG).toFile()));
+        pb.environment().put("DJL_CACHE_DIR", djlCache.toAbsolutePath().toString());
+        pb.environment().put("DJL_OFFLINE", "true");
+        try {
+            Process p = pb.start();
+            long start = p.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+            return record.withProcess(p.pid(), start);
+        } catch (IOException e) {
+            throw new JobException("cannot start the trainer: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean alive(JobRecord r) {
+        return handle(r).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private static Optional<ProcessHandle> handle(JobRecord r) {
+        if (r.pid() <= 0) return Optional.empty();
+        return ProcessHandle.of(r.pid()).filter(h -> r.pidStart() == 0 || h.info().startInstant()
+                .map(i -> Math.abs(i.toEpochMilli() - r.pidStart()) < 2000).orElse(true));
+    }
+
+    @Override
+    public void cancel(JobRecord r) {
+        Optional<ProcessHandle> h = handle(r);
+        if (h.isEmpty() || !h.get().isAlive()) return;
+        ProcessHandle p = h.get();
+        p.destroy();
+        try {
+            p.onExit().get(3, TimeUnit.SECONDS);
+        } catch (Exception stillRunning) {
+            // A trainer busy in native code may ignore SIGTERM: stop it for sure.
+            p.destroyForcibly();
+            try {
+                p.onExit().get(2, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new JobException("the trainer (pid " + r.pid() + ") did not stop within 5 s");
+            }
+        }
+    }
+}
