@@ -2,6 +2,7 @@ package yardstick.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
@@ -66,10 +67,22 @@ class JupyterClientTest {
         int exit = finished ? python.exitValue() : -1;
         String output = Files.readString(log, StandardCharsets.UTF_8);
 
-        List<DynamicNode> nodes = new ArrayList<>(cases(results));
+        List<JsonNode> cases = readResults(results);
+        boolean aCaseFailed = cases.stream().anyMatch(r -> !"pass".equals(r.path("status").asText()));
+        List<DynamicNode> nodes = new ArrayList<>();
+        for (JsonNode r : cases) {
+            String name = r.path("name").asText();
+            String status = r.path("status").asText();
+            String message = r.path("message").asText();
+            nodes.add(dynamicTest(name, () -> {
+                if (!"pass".equals(status)) fail(name + ": " + status + "\n" + message);
+            }));
+        }
         nodes.add(dynamicTest("python suite finished", () -> {
-            assertFalse(!finished, "the Python suite ran past " + SUITE_TIMEOUT_MINUTES + " minutes:\n" + tail(output));
-            assertEquals(0, exit, "the Python suite failed (exit " + exit + "):\n" + tail(output));
+            assertTrue(finished, "the Python suite ran past " + SUITE_TIMEOUT_MINUTES + " minutes:\n" + tail(output));
+            assertFalse(cases.isEmpty(), "the Python suite reported no cases:\n" + tail(output));
+            // A failing case fails its own test above; only a failure no case explains (a crash) is reported here.
+            if (!aCaseFailed) assertEquals(0, exit, "the Python suite failed (exit " + exit + "):\n" + tail(output));
         }));
         return nodes.stream();
     }
@@ -90,21 +103,14 @@ class JupyterClientTest {
         if (!Files.isRegularFile(spec)) fail("no kernelspec at " + spec + ":\n" + out);
     }
 
-    /** One test per Python test case, named ClassName.test_name, in the order they ran. */
-    private static List<DynamicNode> cases(Path results) throws IOException {
-        List<DynamicNode> nodes = new ArrayList<>();
-        if (!Files.exists(results)) return nodes;
+    /** The script's results, one per Python test case (name ClassName.test_name, status, message), in run order. */
+    private static List<JsonNode> readResults(Path results) throws IOException {
+        List<JsonNode> cases = new ArrayList<>();
+        if (!Files.exists(results)) return cases;
         for (String line : Files.readAllLines(results, StandardCharsets.UTF_8)) {
-            if (line.isBlank()) continue;
-            JsonNode r = Json.MAPPER.readTree(line);
-            String name = r.path("name").asText();
-            String status = r.path("status").asText();
-            String message = r.path("message").asText();
-            nodes.add(dynamicTest(name, () -> {
-                if (!"pass".equals(status)) fail(name + ": " + status + "\n" + message);
-            }));
+            if (!line.isBlank()) cases.add(Json.MAPPER.readTree(line));
         }
-        return nodes;
+        return cases;
     }
 
     private static String testClassPath() {
