@@ -97,6 +97,17 @@ public final class RagIndex implements AutoCloseable {
         return search(query, 10, Mode.HYBRID);
     }
 
+    /**
+     * Retrieves {@code k} chunks (hybrid), asks {@code model} (a name as {@code Llm.model} takes it; null for the
+     * default) to answer from them with numbered citations.
+     */
+    public Answer ask(String question, String model, int k) {
+        List<Hit> sources = hits(question, k, Mode.HYBRID);
+        var m = yardstick.magics.llm.Llm.model(model);
+        var completion = m.complete(GroundedPrompt.messages(question, sources), null);
+        return new Answer(question.strip(), completion.text(), sources, m.endpoint().model());
+    }
+
     /** Distinct document ids in rank order (a document's best chunk counts), at most {@code k}. */
     public List<String> rankDocuments(String query, int k, Mode mode) {
         // Documents split into several chunks take several places: look deeper to fill k distinct documents.

@@ -123,6 +123,33 @@ class RagMagicTest {
     }
 
     @Test
+    void askAnswersFromRetrievedSourcesWithLinkedCitations() throws Exception {
+        assertTrue(run("%rag index asked docs").ok());
+        try (var server = new yardstick.magics.llm.FakeOpenAi()) {
+            server.then(yardstick.magics.llm.FakeOpenAi.json("Steep it at 80 degrees for two minutes [1].", 50, 12));
+            Environment.shared().set("OPENAI_BASE_URL", server.baseUrl());
+            Environment.shared().set("OPENAI_MODEL", "test-model");
+            Outcome o = run("%%ask asked -k 2\nHow should I make green tea?");
+            assertTrue(o.ok(), () -> String.valueOf(o.error()));
+            MimeBundle b = (MimeBundle) o.value();
+            String html = b.data().get("text/html").toString();
+            assertTrue(html.contains("for two minutes <a href=\"#ask-"), html);
+            assertTrue(html.contains("title=\"docs/tea.md\">[1]</a>"), html);
+            assertTrue(b.plain().endsWith("Sources:\n[1] docs/tea.md\n[2] docs/coffee.txt\n"), b.plain());
+            String sent = server.requests.getFirst().toString();
+            assertTrue(sent.contains("[1] docs/tea.md — Tea\\nGreen tea is steeped at 80 degrees"), sent);
+            assertTrue(sent.contains("Question: How should I make green tea?"), sent);
+
+            assertEquals("%%ask: the question is empty: write it below %%ask", error("%%ask asked\n  "));
+            assertEquals("%ask: %%ask is a cell magic: put the question on the lines below it", error("%ask asked"));
+            assertEquals("%%ask: missing index NAME", error("%%ask\nwhy?"));
+        } finally {
+            Environment.shared().set("OPENAI_BASE_URL", "");
+            Environment.shared().set("OPENAI_MODEL", "");
+        }
+    }
+
+    @Test
     void indexingInANotebookShowsAProgressBarUpdatedInPlace() {
         sink.displays.clear();
         sink.ids.clear();
