@@ -49,7 +49,7 @@ public final class Session implements AutoCloseable {
         this.magics = new MagicRegistry(loader);
         String classPath = System.getProperty("java.class.path");
         this.evaluator = CompletableFuture.supplyAsync(() -> warm(new JavaEvaluator(classPath,
-                List.of(Notebook.class.getName() + ".*"))));
+                List.of(Notebook.class.getName()), List.of(Notebook.class.getName() + ".*"))));
         active = this;
     }
 

@@ -104,6 +104,14 @@ class SessionTest {
     }
 
     @Test
+    void stackTraceLinesCountFromTheCellForEverySnippet() {
+        Outcome o = run("int pad = 0;\n// a comment\nvoid boom() {\n  throw new RuntimeException(\"x\");\n}\nboom();");
+        String trace = String.join("\n", o.error().traceback());
+        assertTrue(trace.contains("boom(cell [t] line 4)"), trace);
+        assertTrue(trace.contains("(cell [t] line 6)"), trace);
+    }
+
+    @Test
     void outputOfAThreadTheCellStartedReachesThatCellAfterItEnded() throws Exception {
         RecordingSink first = new RecordingSink();
         assertTrue(run("new Thread(() -> { try { Thread.sleep(300); } catch (InterruptedException e) {} "

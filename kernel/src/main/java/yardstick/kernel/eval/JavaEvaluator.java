@@ -40,7 +40,7 @@ public final class JavaEvaluator implements AutoCloseable {
         public static final Location CELL = new Location("cell", 1);
     }
 
-    public JavaEvaluator(String classPath, List<String> staticImports) {
+    public JavaEvaluator(String classPath, List<String> imports, List<String> staticImports) {
         KernelExecutionControl.Provider provider = new KernelExecutionControl.Provider();
         shell = JShell.builder()
                 .executionEngine(provider, Map.of())
@@ -53,6 +53,7 @@ public final class JavaEvaluator implements AutoCloseable {
         analysis = shell.sourceCodeAnalysis();
         StringBuilder startup = new StringBuilder();
         for (String i : STARTUP_IMPORTS) startup.append("import ").append(i).append(";\n");
+        for (String i : imports) startup.append("import ").append(i).append(";\n");
         for (String i : staticImports) startup.append("import static ").append(i).append(";\n");
         Outcome o = evaluate(startup.toString(), Location.CELL);
         if (!o.ok()) throw new IllegalStateException("startup imports failed: " + o.error().evalue());

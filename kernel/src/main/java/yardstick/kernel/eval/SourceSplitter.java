@@ -20,17 +20,39 @@ final class SourceSplitter {
             SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(rest);
             Completeness c = info.completeness();
             if (c == Completeness.EMPTY) break;
-            // JShell keeps a snippet's leading white space and comments in its source, so positions in its
-            // diagnostics and stack traces count from where the previous snippet ended.
+            // JShell keeps a snippet's leading white space and comments, but numbers its stack-trace lines
+            // inconsistently when they span lines; without them, positions and lines count from the first code.
             if (!c.isComplete() || info.source() == null) {
-                pieces.add(new Piece(code.substring(pos), pos, code.length(), false));
+                int start = pos + codeStart(rest);
+                pieces.add(new Piece(code.substring(start), start, code.length(), false));
                 break;
             }
             int consumed = rest.length() - info.remaining().length();
-            pieces.add(new Piece(info.source(), pos, pos + consumed, true));
+            int skip = codeStart(info.source());
+            pieces.add(new Piece(info.source().substring(skip), pos + skip, pos + consumed, true));
             pos += consumed;
             rest = info.remaining();
         }
         return pieces;
+    }
+
+    /** Length of the leading white space and comments of a snippet's source. */
+    static int codeStart(String s) {
+        int i = 0;
+        while (i < s.length()) {
+            if (Character.isWhitespace(s.charAt(i))) {
+                i++;
+            } else if (s.startsWith("//", i)) {
+                int nl = s.indexOf('\n', i);
+                i = nl < 0 ? s.length() : nl + 1;
+            } else if (s.startsWith("/*", i)) {
+                int end = s.indexOf("*/", i + 2);
+                if (end < 0) return i;
+                i = end + 2;
+            } else {
+                break;
+            }
+        }
+        return i;
     }
 }

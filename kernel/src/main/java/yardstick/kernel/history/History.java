@@ -2,6 +2,9 @@ package yardstick.kernel.history;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import yardstick.kernel.protocol.Header;
 import yardstick.kernel.protocol.Json;
 import yardstick.kernel.protocol.Log;
 
@@ -29,25 +33,38 @@ public final class History {
 
     public History(Path file) {
         this.file = file;
+        this.session = claimSession();
+    }
+
+    /**
+     * Reads the file and appends a marker that claims the next session number, under a file lock, so two kernels
+     * starting at once get different numbers.
+     */
+    private int claimSession() {
         int last = 0;
-        if (Files.exists(file)) {
-            try {
-                for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
+                byte[] all = new byte[(int) ch.size()];
+                ch.read(ByteBuffer.wrap(all), 0);
+                for (String l : new String(all, StandardCharsets.UTF_8).split("\n")) {
                     if (l.isBlank()) continue;
                     try {
                         JsonNode n = Json.MAPPER.readTree(l);
-                        Entry e = new Entry(n.path("session").asInt(), n.path("line").asInt(), n.path("input").asText());
-                        entries.add(e);
-                        last = Math.max(last, e.session());
+                        last = Math.max(last, n.path("session").asInt());
+                        if (n.has("input")) entries.add(new Entry(n.path("session").asInt(), n.path("line").asInt(), n.path("input").asText()));
                     } catch (IOException bad) {
                         Log.warn("skipped a damaged history line in " + file);
                     }
                 }
-            } catch (IOException e) {
-                Log.warn("cannot read history " + file + ": " + e.getMessage());
+                byte[] marker = (Json.object().put("session", last + 1).put("started", Header.now()) + "\n").getBytes(StandardCharsets.UTF_8);
+                ch.write(ByteBuffer.wrap(marker), ch.size());
             }
+        } catch (IOException e) {
+            Log.warn("cannot use history " + file + ": " + e.getMessage());
         }
-        this.session = last + 1;
+        return last + 1;
     }
 
     public int session() {
