@@ -72,6 +72,6 @@ public final class Sampler {
             logits = g.feed(b);
         }
         if (made == 0) throw LlmException.fatal("max tokens must be at least 1");
-        return new Result(out.toString().strip(), keep, made);
+        return new Result(out.toString(), keep, made);
     }
 }
