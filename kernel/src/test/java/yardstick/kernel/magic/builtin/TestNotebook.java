@@ -1,6 +1,7 @@
 package yardstick.kernel.magic.builtin;
 
 import java.nio.file.Path;
+import yardstick.kernel.RecordingSink;
 import yardstick.kernel.Session;
 import yardstick.kernel.comm.CommManager;
 import yardstick.kernel.eval.Outcome;
