@@ -188,6 +188,14 @@ public final class OnnxEmbedder implements Embedder {
             // No model zoo look-ups or usage pings: everything this class loads is on the class path.
             if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
             System.setProperty("OPT_OUT_TRACKING", System.getProperty("OPT_OUT_TRACKING", "true"));
+            // On a machine with a GPU driver but the CPU-only native library, DJL warns at every start that CUDA is
+            // unusable; that is expected here and is not the person's problem.
+            for (String quiet : new String[] {"ai.djl.util.cuda.CudaUtils", "ai.djl.onnxruntime.engine.OrtEngine",
+                    "ai.djl.onnxruntime.engine.OrtModel", "ai.djl.util.Platform",
+                    "ai.djl.huggingface.tokenizers.jni.LibUtils"}) {
+                String key = "org.slf4j.simpleLogger.log." + quiet;
+                if (System.getProperty(key) == null) System.setProperty(key, "error");
+            }
             // With PyTorch on the class path (the fine-tune trainer) every ONNX Runtime NDManager would load it as
             // its fallback engine: 450 MB of native code for nothing, since pooling runs in plain Java.
             if (System.getProperty("ai.djl.onnx.disable_alternative") == null) {
