@@ -193,6 +193,7 @@ public final class Session implements AutoCloseable {
 
     @Override
     public void close() {
+        OutputRoute.detach();
         if (evaluator.isDone() && !evaluator.isCompletedExceptionally()) evaluator().close();
         if (active == this) active = null;
     }

@@ -40,6 +40,12 @@ public final class OutputRoute {
         latest = this;
     }
 
+    /** Sends the calling thread's output, and that of threads without a route, to the process's own streams again. */
+    public static void detach() {
+        CURRENT.remove();
+        latest = null;
+    }
+
     /** The route of the calling thread, the latest cell's when it has none, or null before any cell ran. */
     public static OutputRoute current() {
         OutputRoute r = CURRENT.get();

@@ -2,6 +2,7 @@ package yardstick.kernel.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,6 +85,16 @@ class NotebookRunnerTest {
         assertEquals(0, RunCommand.run(List.of(nb.toString(), "--allow-errors", "-o", dir.resolve("x.ipynb").toString())));
         assertEquals(2, RunCommand.run(List.of(nb.toString(), "-p", "1bad=3")));
         assertEquals(2, RunCommand.run(List.of(nb.toString(), "-p")));
+    }
+
+    @Test
+    void afterARunOutputGoesToTheProcessAgain(@TempDir Path dir) throws Exception {
+        Path nb = dir.resolve("o.ipynb");
+        Files.writeString(nb, notebook(code("System.out.println(\"in the cell\");")));
+        assertEquals(0, RunCommand.run(List.of(nb.toString())));
+        JsonNode out = Json.MAPPER.readTree(dir.resolve("o.out.ipynb").toFile()).get("cells").get(0).get("outputs");
+        assertEquals("in the cell\n", out.get(0).get("text").asText());
+        assertNull(yardstick.kernel.output.OutputRoute.current(), "the command's own messages must not go to a cell");
     }
 
     @Test
