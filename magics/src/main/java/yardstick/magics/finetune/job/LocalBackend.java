@@ -34,10 +34,21 @@ public final class LocalBackend implements Backend {
         cmd.add("-Dai.djl.offline=true");
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(absoluteClassPath(System.getProperty("java.class.path")));
         cmd.add(TrainerMain.class.getName());
         cmd.add(dir.toAbsolutePath().toString());
         return cmd;
+    }
+
+    /** The child starts in the job's folder: relative class path entries must not change meaning. */
+    static String absoluteClassPath(String cp) {
+        StringBuilder b = new StringBuilder();
+        for (String e : cp.split(java.io.File.pathSeparator)) {
+            if (e.isEmpty()) continue;
+            if (b.length() > 0) b.append(java.io.File.pathSeparatorChar);
+            b.append(Path.of(e).toAbsolutePath().normalize());
+        }
+        return b.toString();
     }
 
     @Override
