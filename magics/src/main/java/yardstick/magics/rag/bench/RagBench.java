@@ -250,7 +250,7 @@ public final class RagBench {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws ai.onnxruntime.OrtException {
             session.close();
             tokenizer.close();
         }

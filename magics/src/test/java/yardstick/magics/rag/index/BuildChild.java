@@ -14,6 +14,7 @@ import yardstick.magics.rag.embed.Embedders;
  * FILE...} updates the index with the real model and stops dead (waiting to be killed) after its second file.
  */
 public final class BuildChild {
+    @SuppressWarnings("try") // the writer is held open only for its lock
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[1]);
         if (args[0].equals("hold")) {
