@@ -62,6 +62,9 @@ public final class ArtifactHandler implements HttpHandler {
                 default -> throw new MlflowException(ErrorCode.BAD_REQUEST, "Method " + ex.getRequestMethod() + " not allowed");
             }
         } catch (Exception | Error e) {
+            // Drain first: answering closes the exchange, and closing it with much of the body unread resets the
+            // connection, which can reach the client before the error answer does.
+            drain(ex);
             Exchanges.sendError(ex, e);
         } finally {
             drain(ex);

@@ -40,6 +40,8 @@ public final class JdbcTrackerStore implements TrackerStore {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final RunSearchQuery runSearch;
     private final ExperimentSearchQuery experimentSearch;
+    /** SQLite's writes, one writer thread committing them in groups; null where the database takes concurrent writers. */
+    private volatile GroupCommit groupCommit;
 
     /**
      * Opens the store and migrates its schema.
@@ -50,6 +52,7 @@ public final class JdbcTrackerStore implements TrackerStore {
         JdbcTrackerStore store = new JdbcTrackerStore(dialect, artifactRoot);
         try {
             store.migrate();
+            store.startGroupCommit();
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -89,8 +92,27 @@ public final class JdbcTrackerStore implements TrackerStore {
         T run(Connection c) throws SQLException;
     }
 
-    /** Runs {@code work} in one write transaction: it commits entirely or rolls back. */
+    private void startGroupCommit() {
+        if (!dialect.serializesWrites()) {
+            return;
+        }
+        try {
+            groupCommit = new GroupCommit(dialect.open(), this::storeError, "tracker-store-writer");
+        } catch (SQLException e) {
+            throw new MlflowException(ErrorCode.INTERNAL_ERROR, "Cannot open store " + dialect.describe() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Runs {@code work} in one write transaction: it commits entirely or rolls back, and this returns
+     * only after the commit. On SQLite the transaction may be shared with concurrent writes (group
+     * commit), each isolated in a savepoint, so one failing write never takes another with it.
+     */
     <T> T write(SqlWork<T> work) {
+        GroupCommit group = groupCommit;
+        if (group != null) {
+            return group.submit(work);
+        }
         boolean serialize = dialect.serializesWrites();
         if (serialize) {
             writeLock.lock();
@@ -124,10 +146,7 @@ public final class JdbcTrackerStore implements TrackerStore {
             return result;
         } catch (SQLException e) {
             broken = rollback(c);
-            if (dialect.isUniqueViolation(e)) {
-                throw new MlflowException(ErrorCode.RESOURCE_ALREADY_EXISTS, "Resource already exists: " + e.getMessage());
-            }
-            throw new MlflowException(ErrorCode.INTERNAL_ERROR, "Store error: " + e.getMessage());
+            throw storeError(e);
         } catch (RuntimeException | Error e) {
             broken = rollback(c);
             throw e;
@@ -141,6 +160,13 @@ public final class JdbcTrackerStore implements TrackerStore {
             }
             pool.release(c, broken);
         }
+    }
+
+    private MlflowException storeError(SQLException e) {
+        if (dialect.isUniqueViolation(e)) {
+            return new MlflowException(ErrorCode.RESOURCE_ALREADY_EXISTS, "Resource already exists: " + e.getMessage());
+        }
+        return new MlflowException(ErrorCode.INTERNAL_ERROR, "Store error: " + e.getMessage());
     }
 
     private static boolean rollback(Connection c) {
@@ -741,6 +767,10 @@ public final class JdbcTrackerStore implements TrackerStore {
 
     @Override
     public void close() {
+        GroupCommit group = groupCommit;
+        if (group != null) {
+            group.close();
+        }
         pool.close();
     }
 }
