@@ -1,24 +1,17 @@
 package yardstick.magics;
 
 import java.nio.file.Path;
+import yardstick.kernel.cli.Paths;
 import yardstick.kernel.magic.Environment;
 
-/**
- * Where Yardstick keeps its state (tracker database, response cache, models.yaml, buffered logs): the system property
- * {@code yardstick.home}, else {@code YARDSTICK_HOME} as the notebook sees it, else {@code ~/.yardstick}. The
- * property exists because a JVM cannot change its own environment: tests and embedders set it instead.
- */
+/** Where Yardstick keeps its state (tracker database, response cache, models.yaml, buffered logs): see {@link Paths}. */
 public final class YardstickHome {
-    public static final String PROPERTY = "yardstick.home";
+    public static final String PROPERTY = Paths.PROPERTY;
 
     private YardstickHome() {}
 
     public static Path resolve() {
-        String p = System.getProperty(PROPERTY);
-        if (p != null && !p.isBlank()) return Path.of(p);
-        String e = Environment.shared().get("YARDSTICK_HOME");
-        if (e != null && !e.isBlank()) return Path.of(e);
-        return Path.of(System.getProperty("user.home"), ".yardstick");
+        return Paths.home();
     }
 
     /** An environment variable as the notebook sees it, with an empty value read as unset. */
