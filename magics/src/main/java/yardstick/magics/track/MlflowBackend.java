@@ -44,15 +44,25 @@ final class MlflowBackend implements TrackerBackend {
     /** The experiment's id, created when it does not exist (another kernel may create it at the same moment). */
     String experimentId(String name) {
         return experiments.computeIfAbsent(name, n -> {
-            Optional<Service.Experiment> e = client.getExperimentByName(n);
+            Optional<Service.Experiment> e = find(n);
             if (e.isPresent()) return e.get().getExperimentId();
             try {
                 return client.createExperiment(n);
             } catch (MlflowHttpException raced) {
                 if (raced.getStatusCode() >= 500) throw raced;
-                return client.getExperimentByName(n).orElseThrow(() -> raced).getExperimentId();
+                return find(n).orElseThrow(() -> raced).getExperimentId();
             }
         });
+    }
+
+    /**
+     * Looks an experiment up by a search, not get-by-name: the MLflow Java client retries a 404 as if it were a rate
+     * limit, so asking for a new experiment by name costs seconds of back-off and logs warnings into the cell.
+     */
+    private Optional<Service.Experiment> find(String name) {
+        if (name.contains("'")) return client.getExperimentByName(name);
+        return client.searchExperiments("name = '" + name + "'").getItems().stream()
+                .filter(x -> x.getName().equals(name)).findFirst();
     }
 
     @Override
