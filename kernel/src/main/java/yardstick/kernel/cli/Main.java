@@ -15,6 +15,7 @@ public final class Main {
               kernel -f CONNECTION_FILE                                   run the kernel (what Jupyter starts)
               tracker [--host H] [--port P] [--store S] [--artifacts DIR]  run the tracking server
               bench kernel [--runs N] [--no-peer]                         time this kernel against ipykernel
+              bench rag|scifact|eval [OPTIONS]                            the toolkit's benchmarks
             """;
 
     private Main() {}
@@ -29,7 +30,7 @@ public final class Main {
             case "kernel" -> kernel(rest);
             case "install" -> Install.run(rest);
             case "run" -> yardstick.kernel.runner.RunCommand.run(rest);
-            case "bench" -> yardstick.kernel.bench.KernelBench.main(rest);
+            case "bench" -> Benchmarks.run(rest);
             case "--version", "version" -> {
                 System.out.println("yardstick " + JavaKernel.VERSION);
                 yield 0;
