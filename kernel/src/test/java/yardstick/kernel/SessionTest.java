@@ -64,6 +64,14 @@ class SessionTest {
     }
 
     @Test
+    void anImportAfterABlankLineKeepsEarlierVariables() {
+        // JShell re-creates every variable, reset to null, when an import's source starts with a line break.
+        run("String kept = \"x\";");
+        assertTrue(run("\n// imports\nimport java.util.concurrent.atomic.*;\n").ok());
+        assertEquals("x", run("kept").value());
+    }
+
+    @Test
     void compileErrorsPointAtTheCellLineAndColumn() {
         Outcome o = run("int a = 1;\nint b = 2;\nint c = a + missing;\n");
         assertFalse(o.ok());
