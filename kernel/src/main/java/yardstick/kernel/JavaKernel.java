@@ -35,7 +35,7 @@ public final class JavaKernel implements AutoCloseable {
     public JavaKernel(ConnectionInfo info, Path historyFile) {
         server = new KernelServer(info);
         history = new History(historyFile);
-        session = new Session(Path.of("").toAbsolutePath(), new CommManager(this::sendComm));
+        session = new Session(Path.of("").toAbsolutePath(), CommManager.withMetadata(this::sendComm));
         server.on("kernel_info_request", (r, c) -> kernelInfo())
                 .on("execute_request", this::execute)
                 .on("complete_request", (r, c) -> complete(r.content()))
@@ -67,9 +67,11 @@ public final class JavaKernel implements AutoCloseable {
         server.awaitStop();
     }
 
-    private void sendComm(String type, ObjectNode content) {
+    private void sendComm(String type, ObjectNode content, ObjectNode metadata) {
         Message parent = currentRequest;
-        if (parent != null) server.broadcast(parent, type, content);
+        if (parent == null) return;
+        Message m = parent.reply(server.session(), type, content);
+        server.iopub().publish(new Message(m.identities(), m.header(), m.parentHeader(), metadata, m.content(), m.buffers()));
     }
 
     private ObjectNode comm(Message request, Runnable action) {

@@ -16,11 +16,23 @@ import yardstick.kernel.protocol.Json;
 public final class CommManager {
     private final Map<String, Consumer<Comm>> targets = new ConcurrentHashMap<>();
     private final Map<String, Comm> comms = new ConcurrentHashMap<>();
-    private final BiConsumer<String, ObjectNode> transport;
+    private final CommTransport transport;
 
-    /** @param transport sends a comm message (type, content) to the front end, or null when there is none */
+    /**
+     * @param transport sends a comm message (type, content) to the front end, or null when there is none; the
+     *                  message metadata that {@link #open(String, Object, Object)} may name does not reach it
+     */
     public CommManager(BiConsumer<String, ObjectNode> transport) {
+        this.transport = transport == null ? null : (type, content, metadata) -> transport.accept(type, content);
+    }
+
+    private CommManager(CommTransport transport) {
         this.transport = transport;
+    }
+
+    /** A manager whose transport also carries each message's metadata (Jupyter widgets put their version there). */
+    public static CommManager withMetadata(CommTransport transport) {
+        return new CommManager(transport);
     }
 
     public boolean connected() {
@@ -38,12 +50,20 @@ public final class CommManager {
 
     /** Opens a comm from the kernel side. */
     public Comm open(String target, Object data) {
+        return open(target, data, null);
+    }
+
+    /**
+     * Opens a comm from the kernel side with metadata on the comm_open message (the message's metadata, not its
+     * content: the Jupyter widgets protocol sends its version there).
+     */
+    public Comm open(String target, Object data, Object metadata) {
         if (!connected()) throw new IllegalStateException("no front end is connected: comms need Jupyter");
-        Comm comm = new Comm(UUID.randomUUID().toString(), target, this);
+        Comm comm = new Comm(UUID.randomUUID().toString().replace("-", ""), target, this);
         comms.put(comm.id(), comm);
         ObjectNode c = Json.object().put("comm_id", comm.id()).put("target_name", target);
         c.set("data", Json.MAPPER.valueToTree(data == null ? Map.of() : data));
-        send("comm_open", c);
+        send("comm_open", c, metadata == null ? Json.object() : (ObjectNode) Json.MAPPER.valueToTree(metadata));
         return comm;
     }
 
@@ -87,7 +107,11 @@ public final class CommManager {
     }
 
     void send(String type, ObjectNode content) {
-        if (transport != null) transport.accept(type, content);
+        send(type, content, Json.object());
+    }
+
+    void send(String type, ObjectNode content, ObjectNode metadata) {
+        if (transport != null) transport.send(type, content, metadata);
     }
 
     void forget(String id) {
