@@ -688,6 +688,82 @@ class CommTest(unittest.TestCase):
         self.assertNotIn(comm_id, self.comm_info())
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+class WidgetTest(unittest.TestCase):
+    """Jupyter widgets as an ipywidgets 8 front end sees them: comm_open on jupyter.widget with the protocol version in
+    the message metadata, the view in a display, clicks as custom messages, state as update messages."""
+
+    def setUp(self):
+        self.k = shared()
+
+    def widget_opens(self, msgs):
+        opens = of_type(msgs, "comm_open")
+        for m in opens:
+            self.assertEqual("jupyter.widget", m["content"]["target_name"])
+            self.assertEqual({"version": "2.1.0"}, m["metadata"])
+            self.assertEqual([], m["content"]["data"]["buffer_paths"])
+        return {m["content"]["comm_id"]: m["content"]["data"]["state"] for m in opens}
+
+    def test_button_click_reaches_its_handler(self):
+        reply, msgs = self.k.execute(
+            "var clicks = new java.util.concurrent.atomic.AtomicInteger();\n"
+            "var button = new yardstick.kernel.widget.Button(\"Press\");\n"
+            "button.onClick(b -> b.description(\"pressed \" + clicks.incrementAndGet()));\n"
+            "button")
+        self.assertEqual("ok", reply["content"]["status"], error_text(reply["content"]))
+        states = self.widget_opens(msgs)
+        [result] = of_type(msgs, "execute_result")
+        view = result["content"]["data"][WIDGET_VIEW]
+        self.assertEqual(2, view["version_major"])
+        self.assertEqual(0, view["version_minor"])
+        model_id = view["model_id"]
+        button = states[model_id]
+        self.assertEqual(("ButtonModel", "ButtonView", "@jupyter-widgets/controls", "2.0.0", "Press"),
+                         (button["_model_name"], button["_view_name"], button["_model_module"],
+                          button["_model_module_version"], button["description"]))
+        layout_id = button["layout"][len("IPY_MODEL_"):]
+        self.assertEqual("LayoutModel", states[layout_id]["_model_name"])
+        self.assertIn("Button(description='Press')", result["content"]["data"]["text/plain"])
+        self.assertEqual({"target_name": "jupyter.widget"},
+                         self.k.request("comm_info_request", {"target_name": "jupyter.widget"})[0]["content"]["comms"][model_id])
+
+        click = {"comm_id": model_id, "data": {"method": "custom", "content": {"event": "click"}}}
+        msgs = self.k.notify("comm_msg", click)
+        [update] = of_type(msgs, "comm_msg")
+        self.assertEqual(model_id, update["content"]["comm_id"])
+        self.assertEqual({"method": "update", "state": {"description": "pressed 1"}, "buffer_paths": []},
+                         update["content"]["data"])
+        self.k.notify("comm_msg", click)
+        self.assertEqual("2", self.k.value("clicks.get()"))
+
+    def test_front_end_edits_and_state_requests(self):
+        reply, msgs = self.k.execute(
+            'var area = new yardstick.kernel.widget.Textarea("comment");\n'
+            'var typed = new java.util.concurrent.CopyOnWriteArrayList<String>();\n'
+            'area.onChange((k, v) -> typed.add(k + "=" + v));\n'
+            'display(yardstick.kernel.widget.Box.vbox(area));')
+        self.assertEqual("ok", reply["content"]["status"], error_text(reply["content"]))
+        states = self.widget_opens(msgs)
+        [shown] = of_type(msgs, "display_data")
+        box = states[shown["content"]["data"][WIDGET_VIEW]["model_id"]]
+        self.assertEqual("VBoxModel", box["_model_name"])
+        [child] = box["children"]
+        area_id = child[len("IPY_MODEL_"):]
+        self.assertEqual("TextareaModel", states[area_id]["_model_name"])
+        edit = self.k.notify("comm_msg", {"comm_id": area_id, "data": {
+            "method": "update", "state": {"value": "fine ✓"}, "buffer_paths": []}})
+        self.assertEqual([], of_type(edit, "comm_msg"), "no echo of the front end's own change")
+        self.assertEqual('"fine ✓"', self.k.value("area.value()"))
+        self.assertEqual("[value=fine ✓]", self.k.value("typed"))
+        msgs = self.k.notify("comm_msg", {"comm_id": area_id, "data": {"method": "request_state"}})
+        [state] = of_type(msgs, "comm_msg")
+        self.assertEqual("update", state["content"]["data"]["method"])
+        self.assertEqual("fine ✓", state["content"]["data"]["state"]["value"])
+        self.assertEqual("TextareaView", state["content"]["data"]["state"]["_view_name"])
+
+
 class RobustnessTest(unittest.TestCase):
     def setUp(self):
         self.k = shared()
