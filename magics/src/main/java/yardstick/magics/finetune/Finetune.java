@@ -64,7 +64,7 @@ public final class Finetune {
                 String cache = YardstickHome.env("DJL_CACHE_DIR");
                 Path djl = cache != null ? Path.of(cache) : home.resolve("cache").resolve("djl");
                 global = new Finetune(new JobRegistry(home.resolve("jobs")),
-                        Map.of("local", new LocalBackend(djl), "slurm", new SlurmBackend(djl, slurmEnv())), () -> {
+                        Map.of("local", new LocalBackend(djl), "slurm", new SlurmBackend(djl, Finetune::slurmEnv)), () -> {
                             Tracking t = Tracking.global();
                             return t.enabled() ? t : null;
                         });

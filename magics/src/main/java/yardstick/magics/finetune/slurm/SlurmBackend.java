@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import yardstick.magics.finetune.job.Backend;
 import yardstick.magics.finetune.job.JobException;
 import yardstick.magics.finetune.job.JobRecord;
@@ -16,17 +17,23 @@ import yardstick.magics.finetune.train.TrainerMain;
 /**
  * Runs a job on a Slurm cluster: the spec becomes an {@code sbatch} script (with {@code --gres=gpu:N} when the job
  * asks for a GPU) that starts the same trainer on the job's folder, which must be on a file system the nodes share.
- * Status comes from {@code squeue}, cancelling is {@code scancel}, the log is the job's output file.
+ * Status comes from {@code squeue} while the job is queued or running and from {@code sacct} once it has ended,
+ * cancelling is {@code scancel}, the log is the job's output file ({@code log.txt} in the job folder).
  */
 public final class SlurmBackend implements Backend {
     public static final String SCRIPT = "job.sbatch";
     private final Path djlCache;
-    private final Map<String, String> env;
+    private final Supplier<Map<String, String>> env;
 
     /** @param env extra environment for the Slurm commands (SLURM_CONF) */
     public SlurmBackend(Path djlCache, Map<String, String> env) {
+        this(djlCache, () -> env);
+    }
+
+    /** @param env read at each command, so that a notebook's {@code %env SLURM_CONF=...} applies at once */
+    public SlurmBackend(Path djlCache, Supplier<Map<String, String>> env) {
         this.djlCache = djlCache;
-        this.env = Map.copyOf(env);
+        this.env = env;
     }
 
     @Override
@@ -66,11 +73,31 @@ public final class SlurmBackend implements Backend {
         return record.withSlurmId(jobId);
     }
 
-    /** The job's state in the queue (PENDING, RUNNING, ...), or null once it has left it. */
+    /** The job's state in the queue (PENDING, RUNNING, COMPLETING, ...), or null once it has left it. */
     public String queueState(JobRecord r) {
         if (r.slurmId() == null) return null;
-        String s = run("squeue", "-h", "-j", r.slurmId(), "-o", "%T").strip();
+        Result res = exec("squeue", "-h", "-j", r.slurmId(), "-o", "%T");
+        // A job that ended a while ago is purged from the controller: squeue then calls its id invalid.
+        if (res.code() != 0 && res.out().contains("Invalid job id")) return null;
+        String s = res.check("squeue").strip();
         return s.isEmpty() ? null : s;
+    }
+
+    /**
+     * How the job ended as accounting recorded it (COMPLETED, CANCELLED, FAILED, TIMEOUT, ...), or null when it has no
+     * record yet. Reads the accounting database, or the job-completion file where a cluster keeps no database.
+     */
+    public String accountingState(JobRecord r) {
+        if (r.slurmId() == null) return null;
+        Result db = exec("sacct", "-n", "-P", "-X", "-o", "State", "-j", r.slurmId());
+        String out = db.code() == 0 && !db.out().contains("accounting storage is disabled") ? db.out()
+                : exec("sacct", "-c", "-n", "-P", "-o", "State", "-j", r.slurmId()).check("sacct -c");
+        String last = null;
+        for (String line : out.strip().split("\n")) {
+            if (!line.isBlank()) last = line.strip();
+        }
+        // "CANCELLED by 0": the state is the first word.
+        return last == null ? null : last.split("\\s+")[0];
     }
 
     @Override
@@ -83,21 +110,40 @@ public final class SlurmBackend implements Backend {
     public void cancel(JobRecord r) {
         if (r.slurmId() == null) return;
         run("scancel", r.slurmId());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        if (waitGone(r, 3)) return;
+        // The trainer got SIGTERM; Slurm only follows with SIGKILL after KillWait (30 s by default): do it now.
+        exec("scancel", "--full", "--signal=KILL", r.slurmId());
+        if (!waitGone(r, 2)) throw new JobException("Slurm job " + r.slurmId() + " did not stop within 5 s");
+    }
+
+    private boolean waitGone(JobRecord r, int seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (alive(r)) {
-            if (System.nanoTime() > deadline) throw new JobException("Slurm job " + r.slurmId() + " did not stop within 5 s");
+            if (System.nanoTime() > deadline) return false;
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                return true;
             }
         }
+        return true;
     }
 
     private String run(String... cmd) {
+        return exec(cmd).check(cmd[0]);
+    }
+
+    private record Result(int code, String out) {
+        String check(String what) {
+            if (code != 0) throw new JobException(what + " failed: " + out.strip());
+            return out;
+        }
+    }
+
+    private Result exec(String... cmd) {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().putAll(env);
+        pb.environment().putAll(env.get());
         try {
             Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -105,8 +151,7 @@ public final class SlurmBackend implements Backend {
                 p.destroyForcibly();
                 throw new JobException(cmd[0] + " did not answer within 30 s");
             }
-            if (p.exitValue() != 0) throw new JobException(cmd[0] + " failed: " + out.strip());
-            return out;
+            return new Result(p.exitValue(), out);
         } catch (IOException e) {
             throw new JobException(cmd[0] + " is not available (" + e.getMessage() + "): is this a Slurm login node?", e);
         } catch (InterruptedException e) {
