@@ -4,11 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
 
-/** XChart charts as PNG and SVG. */
+/** XChart charts as PNG (the fast {@link Png} writer) and SVG. */
 final class ChartRenderer implements Renderer {
     @Override
     public boolean supports(Object value) {
@@ -18,7 +17,7 @@ final class ChartRenderer implements Renderer {
     @Override
     public MimeBundle render(Object value) throws IOException {
         Chart<?, ?> chart = (Chart<?, ?>) value;
-        byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        byte[] png = Png.chart(chart);
         ByteArrayOutputStream svg = new ByteArrayOutputStream();
         VectorGraphicsEncoder.saveVectorGraphic(chart, svg, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
         String title = chart.getTitle() == null || chart.getTitle().isEmpty() ? "chart" : chart.getTitle();

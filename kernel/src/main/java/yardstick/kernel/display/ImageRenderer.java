@@ -1,5 +1,6 @@
 package yardstick.kernel.display;
 
+import java.awt.image.BufferedImage;
 import java.awt.image.RenderedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,7 +22,9 @@ final class ImageRenderer implements Renderer {
                 .put("text/plain", "<image " + img.getWidth() + "x" + img.getHeight() + ">");
     }
 
+    /** Buffered images go through the fast {@link Png} writer; other rendered images through ImageIO. */
     static String png(RenderedImage img) throws IOException {
+        if (img instanceof BufferedImage b) return Base64.getEncoder().encodeToString(Png.encode(b));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(img, "png", out);
         return Base64.getEncoder().encodeToString(out.toByteArray());
