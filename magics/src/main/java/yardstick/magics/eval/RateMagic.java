@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import yardstick.kernel.Notebook;
-import yardstick.kernel.comm.Comm;
 import yardstick.kernel.comm.CommManager;
 import yardstick.kernel.magic.Args;
 import yardstick.kernel.magic.Magic;
@@ -17,12 +16,11 @@ import yardstick.magics.track.Tracking;
 
 /**
  * {@code %rate NAME [--run RUN_ID] [--model M] [--rater WHO] [--answers FILE]}: a person rates each output 1–5 with a
- * comment. In Jupyter it opens a comm ({@code yardstick.rate}); without a front end it asks on stdin, or, with
+ * comment. In Jupyter it shows a widget ({@link RateWidget}); without a front end it asks on stdin, or, with
  * {@code --answers}, reads the answers from a parameter file (only when there is no front end: a notebook can name
  * the file for its headless runs and still show the widget in Jupyter). Ratings are saved as given and a later %rate resumes.
  */
 public final class RateMagic implements Magic {
-    static final String TARGET = "yardstick.rate";
     private static final Args.Spec SPEC = Args.Spec.of(Set.of("--run", "--model", "--rater", "--answers"), Set.of());
 
     @Override
@@ -37,9 +35,8 @@ public final class RateMagic implements Magic {
 
     @Override
     public String help() {
-        return "Rate each output of the set's latest %%eval (or of one run) 1-5 with a comment. In Jupyter the ratings "
-                + "come over a comm (target yardstick.rate: the kernel sends {item, index, total}, the front end answers "
-                + "{score, comment} or {stop: true}); headless, on stdin, or from --answers FILE (JSON lines with rater, key, "
+        return "Rate each output of the set's latest %%eval (or of one run) 1-5 with a comment. In Jupyter with widgets "
+                + "(ipywidgets 8) it shows buttons 1-5, a comment box and Stop; headless, on stdin, or from --answers FILE (JSON lines with rater, key, "
                 + "model, score, comment), which is read only when there is no front end. Each rating is saved at once; run %rate again to resume.";
     }
 
@@ -54,10 +51,7 @@ public final class RateMagic implements Magic {
             CommManager comms = Notebook.comms();
             String answers = a.option("--answers", null);
             if (comms.connected()) {
-                RateSession s = new RateSession(set, rater, items);
-                openWidget(comms, s);
-                return s.remaining() == 0 ? "Every output of " + set + " is rated by " + rater + "."
-                        : "Rating " + s.remaining() + " of " + s.total() + " outputs of " + set + " as " + rater + " in the widget.";
+                return openWidget(comms, new RateSession(set, rater, items)).view();
             }
             if (answers != null) return fromAnswers(set, items, call.context().workingDirectory().resolve(EvalMagic.unquote(answers)));
             return onStdin(new RateSession(set, rater, items));
@@ -66,31 +60,9 @@ public final class RateMagic implements Magic {
         }
     }
 
-    /** The comm flow: each item goes out as a message; each answer is saved and answered with the next item. */
-    public static Comm openWidget(CommManager comms, RateSession s) {
-        Comm comm = comms.open(TARGET, payload(s));
-        comm.onMessage(data -> {
-            try {
-                if (data.path("stop").asBoolean(false)) {
-                    comm.send(Map.of("stopped", true, "rated", s.done(), "remaining", s.remaining()));
-                    comm.close();
-                    return;
-                }
-                int score = score(data.path("score"));
-                Rating r = s.rate(score, data.path("comment").asText(""));
-                logRating(s.set(), r);
-                if (s.next() == null) {
-                    comm.send(Map.of("done", true, "rated", s.done()));
-                    comm.close();
-                } else {
-                    comm.send(payload(s));
-                }
-            } catch (EvalException e) {
-                comm.send(Map.of("error", e.getMessage()));
-            }
-        });
-        if (s.next() == null) comm.close();
-        return comm;
+    /** The Jupyter widget: buttons 1-5, a comment box and Stop; each click saves a rating and shows the next item. */
+    public static RateWidget openWidget(CommManager comms, RateSession s) {
+        return new RateWidget(comms, s);
     }
 
     private static int score(JsonNode n) {
@@ -108,24 +80,6 @@ public final class RateMagic implements Magic {
         } catch (NumberFormatException e) {
             throw new EvalException("a rating is 1 to 5, not '" + s + "'");
         }
-    }
-
-    static Map<String, Object> payload(RateSession s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        RateItem i = s.next();
-        m.put("set", s.set());
-        m.put("rater", s.rater());
-        m.put("total", s.total());
-        m.put("remaining", s.remaining());
-        if (i == null) {
-            m.put("done", true);
-        } else {
-            m.put("key", i.key());
-            m.put("input", i.row());
-            m.put("output", i.output());
-            m.put("scale", List.of(1, 2, 3, 4, 5));
-        }
-        return m;
     }
 
     private static String onStdin(RateSession s) {
@@ -174,7 +128,7 @@ public final class RateMagic implements Magic {
     }
 
     /** Each rating also goes to the current run, as a metric stepped by count, so the run shows them as they come. */
-    private static void logRating(String set, Rating r) {
+    static void logRating(String set, Rating r) {
         try {
             Tracking t = Tracking.global();
             if (t.enabled()) t.current().metric("rating " + set + " " + safe(r.rater()), r.score(), Ratings.byRater(set, r.rater()).size());

@@ -18,8 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import yardstick.kernel.comm.CommManager;
 import yardstick.kernel.protocol.Json;
+import yardstick.kernel.widget.Html;
+import yardstick.kernel.widget.Widget;
 import yardstick.magics.eval.arena.Arena;
 import yardstick.magics.eval.arena.ArenaMagic;
+import yardstick.magics.eval.arena.ArenaWidget;
 import yardstick.magics.eval.arena.Leaderboard;
 import yardstick.magics.eval.arena.Vote;
 import yardstick.magics.eval.judge.Calibration;
@@ -49,45 +52,71 @@ class PeopleFlowTest {
         Evals.run(set, "Capital of {{country}}?", List.of("good", "bad"), "exact");
     }
 
-    static JsonNode data(Sent s) {
-        return s.content().path("data");
-    }
+    /** The kernel's comms with a transport that records each message as a front end would receive it. */
+    static final class FrontEnd {
+        final List<Sent> sent = new CopyOnWriteArrayList<>();
+        final CommManager comms = CommManager.withMetadata((type, content, metadata) -> sent.add(new Sent(type, content)));
 
-    static void reply(CommManager m, String commId, String json) throws Exception {
-        ObjectNode c = Json.object().put("comm_id", commId);
-        c.set("data", Json.MAPPER.readTree(json));
-        m.message(c);
+        void click(Widget w) throws Exception {
+            send(w, "{\"method\": \"custom\", \"content\": {\"event\": \"click\"}}");
+        }
+
+        void type(Widget w, String text) throws Exception {
+            send(w, Json.MAPPER.writeValueAsString(java.util.Map.of("method", "update", "state", java.util.Map.of("value", text))));
+        }
+
+        void send(Widget w, String json) throws Exception {
+            ObjectNode c = Json.object().put("comm_id", w.id());
+            c.set("data", Json.MAPPER.readTree(json));
+            comms.message(c);
+        }
+
+        /** Every widget model the front end was told of, as comm_open sent it. */
+        List<JsonNode> opened() {
+            return sent.stream().filter(s -> s.type().equals("comm_open")).map(s -> {
+                assertEquals("jupyter.widget", s.content().path("target_name").asText());
+                return s.content().path("data").path("state");
+            }).toList();
+        }
+
+        /** The updates sent to one widget, oldest first. */
+        List<JsonNode> updates(Widget w) {
+            return sent.stream().filter(s -> s.type().equals("comm_msg") && s.content().path("comm_id").asText().equals(w.id()))
+                    .map(s -> s.content().path("data").path("state")).toList();
+        }
     }
 
     @Test
-    void ratingOverACommSavesEachRatingAndResumes() throws Exception {
+    void ratingInTheWidgetSavesEachRatingAndResumes() throws Exception {
         evalTwoSystems("rate-comm");
-        List<Sent> sent = new CopyOnWriteArrayList<>();
-        CommManager comms = new CommManager((type, content) -> sent.add(new Sent(type, content)));
+        FrontEnd fe = new FrontEnd();
         RateSession s = new RateSession("rate-comm", "ann", RateSession.items("rate-comm", null, null));
         assertEquals(6, s.total());
-        RateMagic.openWidget(comms, s);
-        assertEquals("comm_open", sent.get(0).type());
-        assertEquals("yardstick.rate", sent.get(0).content().path("target_name").asText());
-        String id = sent.get(0).content().path("comm_id").asText();
-        JsonNode first = data(sent.get(0));
-        assertEquals("fr", first.path("key").asText());
-        assertEquals("France", first.path("input").path("country").asText());
-        assertEquals("Paris", first.path("output").asText());
+        RateWidget w = RateMagic.openWidget(fe.comms, s);
+        List<String> buttons = fe.opened().stream().filter(st -> st.path("_model_name").asText().equals("ButtonModel"))
+                .map(st -> st.path("description").asText()).toList();
+        assertEquals(List.of("1", "2", "3", "4", "5", "Stop"), buttons);
+        assertEquals("VBoxModel", fe.opened().get(fe.opened().size() - 1).path("_model_name").asText(), "the view's box comes last");
+        assertTrue(w.item().value().contains("France") && w.item().value().contains("Paris"), w.item().value());
 
-        reply(comms, id, "{\"score\": 5, \"comment\": \"right\"}");
-        assertEquals("comm_msg", sent.get(1).type());
-        assertEquals("Lyon", data(sent.get(1)).path("output").asText());
-        reply(comms, id, "{\"score\": 9}");
-        assertEquals("a rating is 1 to 5, not 9", data(sent.get(2)).path("error").asText());
-        reply(comms, id, "{\"score\": 1, \"comment\": \"wrong\"}");
-        reply(comms, id, "{\"stop\": true}");
-        assertTrue(data(sent.get(sent.size() - 2)).path("stopped").asBoolean());
-        assertEquals("comm_close", sent.get(sent.size() - 1).type());
+        fe.type(w.comment(), "right");
+        fe.click(w.scoreButtons().get(4));
+        assertTrue(w.item().value().contains("Lyon"), "the next output: " + w.item().value());
+        assertEquals("", w.comment().value(), "the comment box is cleared for the next item");
+        assertEquals("Saved 5 for fr.", w.status().value());
+        fe.type(w.comment(), "wrong");
+        fe.click(w.scoreButtons().get(0));
+        fe.click(w.stopButton());
+        assertEquals("Stopped with 2 rated and 4 left: run %rate rate-comm again to resume.", w.status().value());
+        assertTrue(fe.updates(w.scoreButtons().get(2)).get(0).path("disabled").asBoolean(), "buttons disabled after Stop");
+        fe.click(w.scoreButtons().get(2));
+        assertEquals(2, Ratings.byRater("rate-comm", "ann").size(), "a click after Stop saves nothing");
 
         List<Rating> saved = Ratings.byRater("rate-comm", "ann");
-        assertEquals(2, saved.size());
         assertEquals("right", saved.get(0).comment());
+        assertEquals(5, saved.get(0).score());
+        assertEquals("wrong", saved.get(1).comment());
+        assertEquals(1, saved.get(1).score());
         // A new session picks up where this one stopped: four outputs left, the third first.
         RateSession again = new RateSession("rate-comm", "ann", RateSession.items("rate-comm", null, null));
         assertEquals(4, again.remaining());
@@ -95,35 +124,38 @@ class PeopleFlowTest {
     }
 
     @Test
-    void arenaOverACommIsBlindUntilTheVoteAndRefusesBadVotes() throws Exception {
+    void arenaInTheWidgetIsBlindUntilTheVoteAndEndsWithTheLeaderboard() throws Exception {
         evalTwoSystems("arena-comm");
-        List<Sent> sent = new CopyOnWriteArrayList<>();
-        CommManager comms = new CommManager((type, content) -> sent.add(new Sent(type, content)));
+        FrontEnd fe = new FrontEnd();
         Arena arena = new Arena("arena-comm", List.of("good", "bad"), "ann", new Random(3));
         assertEquals(3, arena.remaining());
-        ArenaMagic.openWidget(comms, arena, 100, 1);
-        String id = sent.get(0).content().path("comm_id").asText();
-        JsonNode battle = data(sent.get(0)).path("battle");
-        assertFalse(sent.get(0).content().toString().contains("\"good\"") || sent.get(0).content().toString().contains("\"bad\""),
-                "no model names before the vote: " + sent.get(0).content());
-        reply(comms, id, "{\"vote\": \"maybe\"}");
-        assertEquals("a vote is A, B, tie or both bad, not 'maybe'", data(sent.get(1)).path("error").asText());
+        ArenaWidget w = ArenaMagic.openWidget(fe.comms, arena, 100, 1);
+        assertEquals(List.of("A is better", "B is better", "Tie", "Both bad", "Stop"), fe.opened().stream()
+                .filter(st -> st.path("_model_name").asText().equals("ButtonModel")).map(st -> st.path("description").asText()).toList());
+        for (Sent sent : fe.sent) {
+            String text = sent.content().toString();
+            assertFalse(text.contains("good") || text.contains(">bad<"), "no model names before the vote: " + text);
+        }
         // Vote for whichever side shows the right answer.
-        String key = battle.path("key").asText();
-        String right = Evals.set("arena-comm").row(Evals.set("arena-comm").indexOf(key)).get("answer");
-        reply(comms, id, "{\"vote\": \"" + (battle.path("A").asText().equals(right) ? "A" : "B") + "\"}");
-        JsonNode revealed = data(sent.get(2)).path("revealed");
-        assertEquals("good", revealed.path("winner").asText());
-        assertTrue(List.of("good", "bad").contains(revealed.path("A").asText()));
-        reply(comms, id, "{\"vote\": \"tie\"}");
-        reply(comms, id, "{\"vote\": \"both bad\"}");
-        JsonNode last = data(sent.get(sent.size() - 2));
-        assertTrue(last.path("done").asBoolean());
-        assertEquals(2, last.path("leaderboard").size());
-        assertEquals("comm_close", sent.get(sent.size() - 1).type());
+        Arena.Battle battle = arena.next();
+        String right = Evals.set("arena-comm").row(Evals.set("arena-comm").indexOf(battle.key())).get("answer");
+        assertTrue(w.outputs().get(0).value().contains(Html.escape(battle.outputA())));
+        fe.click(w.voteButtons().get(battle.outputA().equals(right) ? 0 : 1));
+        assertTrue(w.status().value().matches("A was <b>(good|bad)</b>, B was <b>(good|bad)</b>\\."), w.status().value());
+        assertEquals("good", Arena.votes("arena-comm").get(0).winner());
+        fe.click(w.voteButtons().get(2));
+        assertEquals("", w.board().value(), "no leaderboard before the last vote");
+        fe.click(w.voteButtons().get(3));
+        assertTrue(w.status().value().endsWith("That was the last battle."), w.status().value());
+        String board = w.board().value();
+        assertTrue(board.contains("<td>good</td>") && board.contains("<td>bad</td>"), board);
+        assertTrue(board.indexOf("<td>good</td>") < board.indexOf("<td>bad</td>"), "best first: " + board);
         List<Vote> votes = Arena.votes("arena-comm");
         assertEquals(3, votes.size());
+        assertEquals(Vote.Choice.TIE, votes.get(1).choice());
         assertEquals(Vote.Choice.BOTH_BAD, votes.get(2).choice());
+        fe.click(w.voteButtons().get(0));
+        assertEquals(3, Arena.votes("arena-comm").size(), "no vote after the last battle");
 
         EvalException unknown = assertThrows(EvalException.class, () -> arena.vote("fr", "good", "gpt-9", "good"));
         assertEquals("unknown pair good vs gpt-9: this arena compares [good, bad]", unknown.getMessage());

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import yardstick.kernel.Notebook;
-import yardstick.kernel.comm.Comm;
 import yardstick.kernel.comm.CommManager;
 import yardstick.kernel.magic.Args;
 import yardstick.kernel.magic.Magic;
@@ -27,7 +26,6 @@ import yardstick.magics.track.Tracking;
  * Bradley–Terry leaderboard; {@code %arena leaderboard NAME --models ...} shows the leaderboard only.
  */
 public final class ArenaMagic implements Magic {
-    static final String TARGET = "yardstick.arena";
     private static final Args.Spec SPEC = Args.Spec.of(Set.of("--models", "--rater", "--answers", "--rounds", "--seed"), Set.of());
 
     @Override
@@ -44,8 +42,7 @@ public final class ArenaMagic implements Magic {
     public String help() {
         return "Blind A/B comparison of the models' latest %%eval outputs on a set: each row's two outputs side by side in "
                 + "random order, no names; vote A, B, tie or both bad; the models are revealed after the vote. In Jupyter "
-                + "the votes come over a comm (target yardstick.arena: the kernel sends {key, input, A, B}, the front end "
-                + "answers {vote}); headless on stdin, or from --answers FILE (JSON lines with rater, key, models, winner; read only without a front end). "
+                + "with widgets (ipywidgets 8) the votes are buttons; headless on stdin, or from --answers FILE (JSON lines with rater, key, models, winner; read only without a front end). "
                 + "Votes are saved as given and a later %arena resumes. The leaderboard is a Bradley-Terry fit (ties and "
                 + "both-bad as half a win each) with bootstrap 95% intervals.";
     }
@@ -69,9 +66,7 @@ public final class ArenaMagic implements Magic {
             CommManager comms = Notebook.comms();
             String answers = a.option("--answers", null);
             if (comms.connected()) {
-                openWidget(comms, arena, rounds, seed);
-                return arena.remaining() == 0 ? "Every battle of " + set + " has a vote from " + rater + "."
-                        : arena.remaining() + " blind battles of " + set + " to vote on in the widget.";
+                return openWidget(comms, arena, rounds, seed).view();
             }
             if (answers != null) {
                 System.out.println(fromAnswers(set, models, call.context().workingDirectory().resolve(answers.replaceAll("^[\"']|[\"']$", ""))));
@@ -92,42 +87,9 @@ public final class ArenaMagic implements Magic {
         return lb.chart();
     }
 
-    /** The comm flow: battles go out without model names; each vote is saved, revealed, and answered with the next. */
-    public static Comm openWidget(CommManager comms, Arena arena, int rounds, long seed) {
-        Comm comm = comms.open(TARGET, payload(arena));
-        comm.onMessage(data -> {
-            try {
-                if (data.path("stop").asBoolean(false)) {
-                    comm.send(Map.of("stopped", true, "voted", arena.voted(), "remaining", arena.remaining()));
-                    comm.close();
-                    return;
-                }
-                Vote v = arena.vote(Vote.Choice.parse(data.path("vote").asText(null)));
-                Map<String, Object> reply = new LinkedHashMap<>();
-                reply.put("revealed", Map.of("A", v.modelA(), "B", v.modelB(), "winner", v.winner()));
-                reply.putAll(payload(arena));
-                if (arena.next() == null) {
-                    Leaderboard lb = arena.leaderboard(rounds, seed);
-                    reply.put("leaderboard", lb.entries());
-                    log(arena, lb, null);
-                }
-                comm.send(reply);
-                if (arena.next() == null) comm.close();
-            } catch (EvalException e) {
-                comm.send(Map.of("error", e.getMessage()));
-            }
-        });
-        return comm;
-    }
-
-    static Map<String, Object> payload(Arena arena) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("set", arena.set());
-        m.put("remaining", arena.remaining());
-        Arena.Battle b = arena.next();
-        if (b == null) m.put("done", true);
-        else m.put("battle", Arena.shown(b));
-        return m;
+    /** The Jupyter widget: two blind outputs, vote buttons and Stop; each vote is saved, revealed, and followed by the next. */
+    public static ArenaWidget openWidget(CommManager comms, Arena arena, int rounds, long seed) {
+        return new ArenaWidget(comms, arena, rounds, seed);
     }
 
     private static void onStdin(Arena arena) {
@@ -173,7 +135,7 @@ public final class ArenaMagic implements Magic {
         return yardstick.magics.eval.Answers.read(file);
     }
 
-    private static void log(Arena arena, Leaderboard lb, String cell) {
+    static void log(Arena arena, Leaderboard lb, String cell) {
         try {
             Tracking t = Tracking.global();
             if (!t.enabled()) return;
