@@ -162,6 +162,8 @@ class FinetuneTest {
         JobRecord r = after.await(id, Duration.ofMinutes(3));
         assertEquals(JobState.FINISHED, r.state(), () -> r.reason() + "\n" + after.logs(id, 30));
         assertTrue(after.progress(id).step() == 150, "last step " + after.progress(id));
+        // The first instance still follows the job too: let it finish writing before the folder is removed.
+        assertEquals(JobState.FINISHED, before.await(id, Duration.ofMinutes(1)).state());
     }
 
     @Test

@@ -108,7 +108,8 @@ class ModelCatalogTest {
 
     @Test
     void theLocalProviderSaysPlainlyWhatIsMissing() {
-        LocalProvider p = new LocalProvider(getClass().getClassLoader());
+        // A class loader that sees no LocalEngine service: as if the bundled model were left out of the build.
+        LocalProvider p = new LocalProvider(new ClassLoader(null) {});
         LlmException e = assertThrows(LlmException.class,
                 () -> p.complete(new ChatRequest("local", java.util.List.of(Message.user("hi")), null, null), null));
         assertTrue(e.getMessage().startsWith("no local model is installed"), e.getMessage());
