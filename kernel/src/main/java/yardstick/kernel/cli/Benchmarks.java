@@ -14,7 +14,8 @@ final class Benchmarks {
     static final Map<String, String> TOOLKIT = new TreeMap<>(Map.of(
             "rag", "yardstick.magics.rag.bench.RagBench",
             "scifact", "yardstick.magics.rag.bench.SciFactBench",
-            "eval", "yardstick.magics.eval.bench.EvalBench"));
+            "eval", "yardstick.magics.eval.bench.EvalBench",
+            "finetune", "yardstick.magics.finetune.bench.FinetuneBench"));
 
     private Benchmarks() {}
 
