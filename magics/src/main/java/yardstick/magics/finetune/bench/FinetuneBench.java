@@ -86,8 +86,8 @@ public final class FinetuneBench {
                 }
             }
         }
-        if (warmup < 1 || steps <= warmup + 10 || rounds < 1 || cells < 10 || batch < 1) {
-            System.err.println("yardstick bench finetune: need --warmup >= 1, --steps > warmup + 10, --rounds >= 1, --cells >= 10, --batch >= 1");
+        if (warmup < 1 || steps <= warmup + 10 || rounds < 0 || cells < 10 || batch < 1) {
+            System.err.println("yardstick bench finetune: need --warmup >= 1, --steps > warmup + 10, --rounds >= 0 (0: round trips only), --cells >= 10, --batch >= 1");
             return;
         }
         Path work = Files.createTempDirectory("yardstick-bench-finetune");
@@ -126,15 +126,17 @@ public final class FinetuneBench {
             } catch (Exception e) {
                 roundTrip = "the kernel round trip was not measured: " + e;
             }
-            double t = median(trainer), b = median(bare);
+            double t = rounds == 0 ? Double.NaN : median(trainer), b = rounds == 0 ? Double.NaN : median(bare);
             String fmt = "%-44s %-10s %-14s %s%n";
             System.out.println();
             System.out.printf(Locale.ROOT, fmt, "metric", "target", "measured", "");
             System.out.printf(Locale.ROOT, fmt, "-".repeat(44), "-".repeat(10), "-".repeat(14), "-".repeat(4));
-            System.out.printf(Locale.ROOT, fmt, "bare DJL loop (median, tokens/s)", "", String.format(Locale.ROOT, "%.0f", b), "");
-            System.out.printf(Locale.ROOT, fmt, "trainer job (median, tokens/s)", "", String.format(Locale.ROOT, "%.0f", t), "");
-            System.out.printf(Locale.ROOT, fmt, "trainer / bare loop", ">= 90%", String.format(Locale.ROOT, "%.1f%%", 100 * t / b),
-                    t / b >= 0.9 ? "ok" : "MISS");
+            if (rounds > 0) {
+                System.out.printf(Locale.ROOT, fmt, "bare DJL loop (median, tokens/s)", "", String.format(Locale.ROOT, "%.0f", b), "");
+                System.out.printf(Locale.ROOT, fmt, "trainer job (median, tokens/s)", "", String.format(Locale.ROOT, "%.0f", t), "");
+                System.out.printf(Locale.ROOT, fmt, "trainer / bare loop", ">= 90%", String.format(Locale.ROOT, "%.1f%%", 100 * t / b),
+                        t / b >= 0.9 ? "ok" : "MISS");
+            }
             if (idle != null) {
                 System.out.printf(Locale.ROOT, fmt, "empty cell, no job (p50 / p95)", "", ms(pct(idle, 50)) + " / " + ms(pct(idle, 95)), "");
                 System.out.printf(Locale.ROOT, fmt, "empty cell while a job trains (p50)", "<= 100 ms", ms(pct(busy, 50)),
