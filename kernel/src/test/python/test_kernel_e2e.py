@@ -359,6 +359,14 @@ class ExecuteTest(unittest.TestCase):
         self.assertEqual("5", of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"])
         self.assertEqual(before + 1, self.k.execute("1")[0]["content"]["execution_count"])
 
+    def test_blank_cell_is_not_counted(self):
+        before = self.k.execute("1")[0]["content"]["execution_count"]
+        reply, msgs = self.k.execute("  \n")
+        self.assertEqual("ok", reply["content"]["status"])
+        self.assertEqual(before, reply["content"]["execution_count"])
+        self.assertEqual([], of_type(msgs, "execute_result"))
+        self.assertEqual(before + 1, self.k.execute("1")[0]["content"]["execution_count"])
+
     def test_user_expressions(self):
         reply, _ = self.k.execute("int ue = 21;", user_expressions={"ok": "ue * 2", "bad": "noSuchVariable + 1"})
         ue = reply["content"]["user_expressions"]

@@ -107,7 +107,8 @@ public final class JavaKernel implements AutoCloseable {
         JsonNode content = request.content();
         String code = content.path("code").asText("");
         boolean silent = content.path("silent").asBoolean(false);
-        boolean store = !silent && content.path("store_history").asBoolean(true);
+        // As IPython does, a blank cell is neither counted nor stored in history.
+        boolean store = !silent && content.path("store_history").asBoolean(true) && !code.isBlank();
         if (store) executionCount++;
         int count = executionCount;
         if (!silent) {
