@@ -30,7 +30,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import yardstick.tracker.RunningTracker;
 import yardstick.tracker.TestFiles;
@@ -101,9 +100,13 @@ class HistoryUiBrowserTest {
 
     /** Clicks something that loads a new page and waits until the old page is gone, so no stale element is read. */
     private static void navigate(WebElement target) {
-        WebElement oldPage = browser.findElement(By.tagName("html"));
+        // A mark on the old page's window: a new page load starts without it. (Waiting for the old element to go
+        // stale is not reliable: newer Chromium answers a detached node with a generic error, not a stale one.)
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        js.executeScript("window.__yardstickOldPage = true;");
         target.click();
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(oldPage));
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d)
+                .executeScript("return window.__yardstickOldPage === undefined && document.readyState === 'complete';")));
     }
 
     private static List<String> runNames() {
