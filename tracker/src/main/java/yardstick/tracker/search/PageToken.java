@@ -2,11 +2,22 @@ package yardstick.tracker.search;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import yardstick.tracker.model.MlflowException;
+import yardstick.tracker.model.Page;
 
 /** Page tokens are opaque to clients: a base64 offset into the ordered result, as MLflow's SQL store does. */
 public final class PageToken {
     private PageToken() {}
+
+    /**
+     * The page of rows fetched with one extra row past {@code maxResults} (a LIMIT of maxResults + 1): the extra row
+     * only says that there is a next page, whose token this page carries.
+     */
+    public static <T> Page<T> page(List<T> fetched, long offset, int maxResults) {
+        if (fetched.size() <= maxResults) return new Page<>(fetched, null);
+        return new Page<>(fetched.subList(0, maxResults), encode(offset + maxResults));
+    }
 
     public static String encode(long offset) {
         return Base64.getUrlEncoder().encodeToString(("{\"offset\": " + offset + "}").getBytes(StandardCharsets.UTF_8));

@@ -247,16 +247,12 @@ public final class JdbcTrackerStore implements TrackerStore {
                     ids.add(rs.getLong(1));
                 }
             }
-            String next = null;
-            if (ids.size() > maxResults) {
-                ids = ids.subList(0, maxResults);
-                next = PageToken.encode(offset + maxResults);
-            }
+            Page<Long> page = PageToken.page(ids, offset, maxResults);
             List<Experiment> experiments = new ArrayList<>();
-            for (long id : ids) {
+            for (long id : page.items()) {
                 experiments.add(loadExperiment(c, id));
             }
-            return new Page<>(experiments, next);
+            return new Page<>(experiments, page.nextPageToken());
         });
     }
 
@@ -702,12 +698,7 @@ public final class JdbcTrackerStore implements TrackerStore {
                     }
                 }
             }
-            String next = null;
-            if (maxResults != null && points.size() > maxResults) {
-                points = points.subList(0, maxResults);
-                next = PageToken.encode(offset + maxResults);
-            }
-            return new Page<>(points, next);
+            return maxResults == null ? new Page<>(points, null) : PageToken.page(points, offset, maxResults);
         });
     }
 
@@ -737,12 +728,8 @@ public final class JdbcTrackerStore implements TrackerStore {
                     ids.add(rs.getString(1));
                 }
             }
-            String next = null;
-            if (ids.size() > maxResults) {
-                ids = ids.subList(0, maxResults);
-                next = PageToken.encode(offset + maxResults);
-            }
-            return new Page<>(RunLoader.load(c, ids), next);
+            Page<String> page = PageToken.page(ids, offset, maxResults);
+            return new Page<>(RunLoader.load(c, page.items()), page.nextPageToken());
         });
     }
 
