@@ -90,14 +90,20 @@ public final class OpenAiProvider implements Provider {
             HttpResponse<InputStream> response = send(b.build());
             int status = response.statusCode();
             if (status / 100 == 2) {
-                try (InputStream in = response.body()) {
+                IdleTimeoutStream in = new IdleTimeoutStream(response.body(), timeout);
+                try (in) {
                     boolean sse = response.headers().firstValue("Content-Type").orElse("").contains("text/event-stream");
                     if (onToken != null && sse) return readStream(in, onToken);
                     Completion c = readJson(in.readAllBytes());
                     if (onToken != null) onToken.accept(c.text());
                     return c;
-                } catch (IOException e) {
+                } catch (IOException | LlmException e) {
                     if (Thread.currentThread().isInterrupted()) throw new InterruptedException("interrupted");
+                    if (in.stalled()) {
+                        throw new LlmException(baseUrl + " stopped sending in the middle of its answer: nothing for "
+                                + timeout.toMillis() / 1000.0 + " s (the endpoint's timeout)");
+                    }
+                    if (e instanceof LlmException le) throw le;
                     throw new LlmException("reading the answer from " + endpoint + " failed: " + e.getMessage());
                 }
             }

@@ -157,6 +157,23 @@ class OpenAiProviderTest {
         assertInterruptible(() -> provider.complete(ask("x"), s -> {}));
     }
 
+    @Test
+    void aStreamThatStallsMidwayFailsAfterTheTimeoutWithWhatArrivedNamed() throws Exception {
+        OpenAiProvider impatient = new OpenAiProvider(server.baseUrl(), "sk-test", "MY_KEY", Duration.ofMillis(400), FAST);
+        // The first piece comes at once, the next only after 10 s: the headers beat HttpClient's timeout, the body does not.
+        server.then(FakeOpenAi.stream(List.of("a", "b"), 1, 1, 10_000));
+        List<String> pieces = new ArrayList<>();
+        long t0 = System.nanoTime();
+        LlmException e = assertThrows(LlmException.class, () -> impatient.complete(ask("x"), pieces::add));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(e.getMessage().contains("stopped sending in the middle of its answer"), e.getMessage());
+        assertTrue(e.getMessage().contains("0.4 s"), e.getMessage());
+        assertTrue(ms < 5000, "gave up after " + ms + " ms");
+        assertEquals(List.of(), pieces, "the stall came before the first piece of text");
+        server.then(FakeOpenAi.json("fine", 1, 1));
+        assertEquals("fine", impatient.complete(ask("again"), null).text(), "the provider still works after a stall");
+    }
+
     private interface Call {
         void run() throws Exception;
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -51,11 +52,14 @@ class TemplateAndCacheTest {
         String key = ResponseCache.key("p", req("m", null, null, "hi"));
         assertTrue(cache.get(key).isEmpty());
         cache.put(key, Completion.of("hello ✓", 3, 2));
+        assertTrue(ResponseCache.flush(Duration.ofSeconds(10)));
+        Path file = dir.resolve(key.substring(0, 2)).resolve(key + ".json");
+        assertTrue(Files.isRegularFile(file), "the answer reached the disk");
         Completion c = new ResponseCache(dir).get(key).orElseThrow();
         assertEquals("hello ✓", c.text());
         assertEquals(3, c.promptTokens());
         assertEquals(2, c.completionTokens());
-        Files.writeString(dir.resolve(key.substring(0, 2)).resolve(key + ".json"), "{trunc");
+        Files.writeString(file, "{trunc");
         assertTrue(cache.get(key).isEmpty());
     }
 }
