@@ -60,6 +60,11 @@ public final class Calibration {
         Map<String, Score> judgeByItem = new LinkedHashMap<>();
         int k = 0;
         for (String id : items.keySet()) judgeByItem.put(id, graded.get(k++));
+        // With no score at all there is nothing to compare: say why instead of showing a table of blanks.
+        if (graded.stream().allMatch(Score::failed)) {
+            throw new yardstick.magics.eval.EvalException("the judge scored none of the " + graded.size()
+                    + " rated outputs 1-5; the first: " + graded.get(0).note());
+        }
         return compare(ratings, judgeByItem, bootstrap);
     }
 

@@ -48,10 +48,16 @@ public final class JudgeMagic implements Magic {
             Args a = call.args(CALIBRATE);
             if (a.positionals().size() != 2 || !a.positionals().get(0).equals("calibrate")) throw new MagicException("usage: " + usage());
             String set = a.positionals().get(1);
+            Evals.set(set);  // an unknown set is named as such, not as a set without a judge
             Judge j = Evals.judge(set);
             if (j == null) throw new MagicException("set " + set + " has no judge: define one with %%judge " + set + " --model M");
-            Calibration c = Calibration.run(set, j, new Bootstrap(a.intOption("--rounds", Bootstrap.DEFAULT_ROUNDS),
-                    a.intOption("--seed", (int) Bootstrap.DEFAULT_SEED)));
+            Bootstrap bootstrap;
+            try {
+                bootstrap = new Bootstrap(a.intOption("--rounds", Bootstrap.DEFAULT_ROUNDS), a.intOption("--seed", (int) Bootstrap.DEFAULT_SEED));
+            } catch (IllegalArgumentException e) {
+                throw new MagicException(e.getMessage());
+            }
+            Calibration c = Calibration.run(set, j, bootstrap);
             log(set, j, c, call.context().cellSource());
             if (c.judgeFailures() > 0) System.out.println(c.judgeFailures() + " judge answers had no 1-5 score and are left out.");
             call.context().display(c.table());
