@@ -5,6 +5,7 @@ import javax.lang.model.SourceVersion;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.NumericColumn;
+import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import yardstick.kernel.magic.Args;
 import yardstick.kernel.magic.Magic;
@@ -34,7 +35,8 @@ public final class PlotMagic implements Magic {
         return "Charts a Tablesaw table variable (PNG and SVG). line and scatter need numeric x and y; bar averages y per x "
                 + "category; box shows y per --group (or per x); hist bins one numeric column (--y, else --x). --group draws "
                 + "a series per value. Lines longer than the chart is wide are reduced with largest-triangle-three-buckets. "
-                + "%plot runs charts a metric over this experiment's runs, oldest first, or against a param with --by.";
+                + "%plot runs charts a metric over this experiment's runs, oldest first, or its mean per value of a param with --by "
+                + "(runs without the param are left out).";
     }
 
     @Override
@@ -69,19 +71,24 @@ public final class PlotMagic implements Magic {
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new MagicException(e.getMessage());
         }
-        String m = "metrics." + metric;
+        if (all.isEmpty()) throw new MagicException("experiment " + all.name() + " has no runs yet");
+        String m = "metrics." + metric, param = "params." + by;
         if (!all.columnNames().contains(m)) throw new MagicException("no run of this experiment has a metric '" + metric + "'");
-        Table t = all.where(((NumericColumn<?>) all.column(m)).isNotMissing());
-        if (by == null) {
-            // Oldest first: runs come newest first.
-            Table ordered = t.sortAscendingOn("start");
-            IntColumn n = IntColumn.indexColumn("run", ordered.rowCount(), 1);
-            Table p = Table.create("runs", n, DoubleColumn.create(metric, ((NumericColumn<?>) ordered.column(m)).asDoubleArray()));
-            return Plots.xy(p, "run", metric, null, metric + " across runs", true);
+        NumericColumn<?> values = (NumericColumn<?>) all.column(m);
+        StringColumn params = by != null && all.columnNames().contains(param) ? all.stringColumn(param) : null;
+        DoubleColumn y = DoubleColumn.create(metric);
+        StringColumn x = StringColumn.create(by == null ? "run" : by);
+        // Oldest first. Runs come newest first by their start in milliseconds; the "start" column keeps only seconds,
+        // so sorting on it would shuffle runs started in the same second.
+        for (int r = all.rowCount() - 1; r >= 0; r--) {
+            if (values.isMissing(r) || by != null && (params == null || params.get(r).isEmpty())) continue;
+            y.append(values.getDouble(r));
+            if (params != null) x.append(params.get(r));
         }
-        String param = "params." + by;
-        if (!t.columnNames().contains(param)) throw new MagicException("no run with metric '" + metric + "' has a param '" + by + "'");
-        Table p = Table.create("runs", t.stringColumn(param).copy().setName(by), DoubleColumn.create(metric, ((NumericColumn<?>) t.column(m)).asDoubleArray()));
-        return Plots.bar(p, by, metric, null, metric + " by " + by);
+        if (by == null) {
+            return Plots.xy(Table.create("runs", IntColumn.indexColumn("run", y.size(), 1), y), "run", metric, null, metric + " across runs", true);
+        }
+        if (y.isEmpty()) throw new MagicException("no run with metric '" + metric + "' has a param '" + by + "'");
+        return Plots.bar(Table.create("runs", x, y), by, metric, null, metric + " by " + by);
     }
 }
