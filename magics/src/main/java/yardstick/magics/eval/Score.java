@@ -1,9 +1,9 @@
 package yardstick.magics.eval;
 
 /**
- * One scorer's verdict on one output: a number (1/0 for checks, 0..1 for similarities, 1..5 for a judge) and a note
- * (a judge's rationale, a schema error). A failed score means the scorer could not score (a judge that answered no
- * score, a model call that failed); it is left out of means, never counted as zero.
+ * One scorer's verdict on one output: a number (1/0 for checks, 0..1 for ROUGE-L, -1..1 for embedding similarity,
+ * 1..5 for a judge) and a note (a judge's rationale, a schema error). A failed score means the scorer could not score
+ * (a judge that answered no score, a model call that failed); it is left out of means, never counted as zero.
  */
 public record Score(double value, String note, boolean failed) {
     public static Score of(double value) {

@@ -156,7 +156,10 @@ public final class Scorers {
         return simple("rouge_l", field, (ref, out) -> Score.of(rougeL(words(out), words(ref))));
     }
 
-    /** Cosine similarity of the output's and the reference's embeddings; outputs are embedded in batches. */
+    /**
+     * Cosine similarity of the output's and the reference's embeddings, -1 to 1: near 1 for the same meaning, near 0
+     * (and sometimes just below) for unrelated text. Outputs are embedded in batches.
+     */
     public static Scorer embedding(String field, Embedder embedder) {
         return new Scorer() {
             public String name() {
@@ -187,7 +190,8 @@ public final class Scorers {
                     float[] a = v.get(2 * i), b = v.get(2 * i + 1);
                     double dot = 0;
                     for (int d = 0; d < a.length; d++) dot += a[d] * b[d];
-                    s.add(Score.of(dot));
+                    // Unit vectors in float: the same text can land a hair above 1.
+                    s.add(Score.of(Math.max(-1, Math.min(1, dot))));
                 }
                 return s;
             }
