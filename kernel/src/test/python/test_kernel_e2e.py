@@ -772,6 +772,32 @@ class WidgetTest(unittest.TestCase):
         self.assertEqual("TextareaView", state["content"]["data"]["state"]["_view_name"])
 
 
+    def test_control_comm_restores_every_live_widget(self):
+        """A widget manager attaching to the kernel (a page reload) fetches every live model over the control comm."""
+        kept, gone = self.k.value('var kept = new yardstick.kernel.widget.Button("kept");\n'
+                                  'var gone = new yardstick.kernel.widget.Button("gone");\n'
+                                  'gone.close();\n'
+                                  'kept.id() + " " + gone.id()').strip('"').split()
+        control = uuid.uuid4().hex
+        msg = self.k.kc.session.msg("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control",
+                                                  "data": {}}, metadata={"version": "1.0.0"})
+        self.k.kc.shell_channel.send(msg)
+        self.k.wait_idle(msg["header"]["msg_id"])
+        self.assertEqual([], of_type(self.k.iopub[msg["header"]["msg_id"]], "comm_close"), "the kernel knows the target")
+        msgs = self.k.notify("comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
+        [answer] = of_type(msgs, "comm_msg")
+        data = answer["content"]["data"]
+        self.assertEqual(("update_states", []), (data["method"], data["buffer_paths"]))
+        button = data["states"][kept]
+        self.assertEqual(("ButtonModel", "@jupyter-widgets/controls", "2.0.0", "kept"),
+                         (button["model_name"], button["model_module"], button["model_module_version"],
+                          button["state"]["description"]))
+        layout = button["state"]["layout"][len("IPY_MODEL_"):]
+        self.assertEqual("LayoutModel", data["states"][layout]["model_name"])
+        self.assertNotIn(gone, data["states"], "a closed widget is not restored")
+        self.k.notify("comm_close", {"comm_id": control, "data": {}})
+
+
 class RobustnessTest(unittest.TestCase):
     def setUp(self):
         self.k = shared()
@@ -997,7 +1023,8 @@ class JsonLinesResult(unittest.TextTestResult):
         self._write(test, "fail", "skipped: " + reason)
 
 
-def main():
+def main(module=None):
+    """Runs the test cases of `module` (default: this one); other modules' suites call it with themselves."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", help="write one JSON line per test here")
     parser.add_argument("-k", dest="patterns", action="append", help="only tests whose name contains this")
@@ -1006,7 +1033,7 @@ def main():
     loader = unittest.TestLoader()
     if args.patterns:
         loader.testNamePatterns = ["*%s*" % p for p in args.patterns]
-    suite = loader.loadTestsFromModule(sys.modules[__name__])
+    suite = loader.loadTestsFromModule(module or sys.modules[__name__])
     out = open(args.results, "w") if args.results else None
     runner = unittest.TextTestRunner(verbosity=2, resultclass=lambda *a: JsonLinesResult(*a, out=out))
     try:

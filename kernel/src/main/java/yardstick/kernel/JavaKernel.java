@@ -20,6 +20,7 @@ import yardstick.kernel.protocol.ConnectionInfo;
 import yardstick.kernel.protocol.Json;
 import yardstick.kernel.protocol.KernelServer;
 import yardstick.kernel.protocol.Message;
+import yardstick.kernel.widget.WidgetControl;
 
 /** The Java kernel: Jupyter requests answered by a {@link Session}. */
 public final class JavaKernel implements AutoCloseable {
@@ -36,6 +37,7 @@ public final class JavaKernel implements AutoCloseable {
         server = new KernelServer(info);
         history = new History(historyFile);
         session = new Session(Path.of("").toAbsolutePath(), CommManager.withMetadata(this::sendComm));
+        WidgetControl.of(session.comms());  // a widget front end opens it as soon as it attaches
         server.on("kernel_info_request", (r, c) -> kernelInfo())
                 .on("execute_request", this::execute)
                 .on("complete_request", (r, c) -> complete(r.content()))

@@ -43,6 +43,11 @@ final class JupyterSink implements OutputSink {
         return channels.input(request, prompt, password);
     }
 
+    @Override
+    public boolean inputAllowed() {
+        return request.content().path("allow_stdin").asBoolean(false);
+    }
+
     static ObjectNode bundleContent(MimeBundle bundle) {
         ObjectNode c = Json.object();
         c.set("data", Json.MAPPER.valueToTree(bundle.data()));

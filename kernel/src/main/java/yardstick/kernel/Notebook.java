@@ -57,6 +57,11 @@ public final class Notebook {
         }
     }
 
+    /** Whether {@link #input} can ask here: false where the front end takes no input (nbconvert, papermill). */
+    public static boolean inputAllowed() {
+        return route().sink().inputAllowed();
+    }
+
     public static CommManager comms() {
         return Session.active().comms();
     }

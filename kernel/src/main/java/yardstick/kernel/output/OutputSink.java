@@ -15,4 +15,9 @@ public interface OutputSink {
 
     /** Asks the person at the front end for one line of input. */
     String input(String prompt, boolean password) throws IOException;
+
+    /** Whether {@link #input} may ask at all: a Jupyter front end says so per request ({@code allow_stdin}). */
+    default boolean inputAllowed() {
+        return true;
+    }
 }

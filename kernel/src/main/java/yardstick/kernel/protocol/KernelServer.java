@@ -2,6 +2,7 @@ package yardstick.kernel.protocol;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -35,6 +36,8 @@ public final class KernelServer implements Channels, AutoCloseable {
     private final ZContext context = new ZContext(1);
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
+    /** How often a socket's loop looks up from its receive to see whether the server is closing. */
+    private static final int POLL_MS = 200;
     private ZMQ.Socket stdin;
 
     public KernelServer(ConnectionInfo info) {
@@ -75,6 +78,7 @@ public final class KernelServer implements Channels, AutoCloseable {
     private ZMQ.Socket bind(SocketType type, int port) {
         ZMQ.Socket s = context.createSocket(type);
         s.setLinger(1000);
+        s.setReceiveTimeOut(POLL_MS);
         s.bind(info.endpoint(port));
         return s;
     }
@@ -99,8 +103,7 @@ public final class KernelServer implements Channels, AutoCloseable {
     private void heartbeat(ZMQ.Socket hb) {
         while (running) {
             byte[] ping = hb.recv();
-            if (ping == null) return;
-            hb.send(ping);
+            if (ping != null) hb.send(ping);
         }
     }
 
@@ -119,7 +122,7 @@ public final class KernelServer implements Channels, AutoCloseable {
     private void serve(ZMQ.Socket socket) {
         while (running) {
             List<byte[]> frames = receiveFrames(socket);
-            if (frames == null) return;
+            if (frames == null) continue;
             Message request;
             try {
                 request = codec.decode(frames);
@@ -178,8 +181,10 @@ public final class KernelServer implements Channels, AutoCloseable {
             ObjectNode c = Json.object().put("prompt", prompt).put("password", password);
             sendFrames(stdin, codec.encode(parent.reply(session, "input_request", c)));
             while (running) {
+                // Checked before each receive: a JeroMQ call made with the interrupt flag set can break the socket.
+                if (Thread.currentThread().isInterrupted()) throw new InterruptedIOException("interrupted while waiting for input");
                 List<byte[]> frames = receiveFrames(stdin);
-                if (frames == null) break;
+                if (frames == null) continue;
                 try {
                     Message reply = codec.decode(frames);
                     if ("input_reply".equals(reply.type())) return reply.content().path("value").asText("");
@@ -216,16 +221,25 @@ public final class KernelServer implements Channels, AutoCloseable {
         stopped.await();
     }
 
+    /**
+     * Stops the loops, then closes the sockets once their threads have left them (JeroMQ sockets must not be closed
+     * under a thread that is using them), then the context, whose termination waits for every socket: should one be
+     * stuck anyway, the wait is bounded rather than holding the process's exit.
+     */
     @Override
     public void close() {
         running = false;
         iopubQueue.add(STOP);
         try {
-            for (Thread t : threads) if (t.getName().equals("yardstick-iopub")) t.join(2000);
+            for (Thread t : threads) t.join(2000);
+            Thread closer = new Thread(context::close, "yardstick-zmq-close");
+            closer.setDaemon(true);
+            closer.start();
+            closer.join(5000);
+            if (closer.isAlive()) Log.warn("the ZeroMQ context did not terminate within 5 s; leaving it");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        context.close();
         stopped.countDown();
     }
 }

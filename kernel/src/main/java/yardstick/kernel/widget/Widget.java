@@ -51,6 +51,9 @@ public abstract class Widget {
             this.comm = comms.open(TARGET, data, Map.of("version", PROTOCOL_VERSION));
         }
         comm.onMessage(this::received);
+        WidgetControl control = WidgetControl.of(comms);
+        control.add(this);
+        comm.onClose(() -> control.remove(this));
     }
 
     /** The comms of the running notebook session: widgets need Jupyter. */

@@ -19,6 +19,11 @@ public final class Answers {
 
     private Answers() {}
 
+    /** The file a magic's {@code --answers} option names, quoted or not, relative to the notebook's folder. */
+    public static Path path(Path workingDirectory, String option) {
+        return workingDirectory.resolve(EvalMagic.unquote(option));
+    }
+
     public static List<JsonNode> read(Path file) {
         if (!Files.isRegularFile(file)) throw new EvalException("no answers file " + file);
         List<JsonNode> out = new ArrayList<>();

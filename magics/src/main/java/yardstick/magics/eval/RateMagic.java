@@ -16,9 +16,9 @@ import yardstick.magics.track.Tracking;
 
 /**
  * {@code %rate NAME [--run RUN_ID] [--model M] [--rater WHO] [--answers FILE]}: a person rates each output 1–5 with a
- * comment. In Jupyter it shows a widget ({@link RateWidget}); without a front end it asks on stdin, or, with
- * {@code --answers}, reads the answers from a parameter file (only when there is no front end: a notebook can name
- * the file for its headless runs and still show the widget in Jupyter). Ratings are saved as given and a later %rate resumes.
+ * comment: with a widget ({@link RateWidget}) where the front end renders widgets, else on stdin, else from the
+ * {@code --answers} parameter file ({@link Asking} decides), so a notebook can name the file for its headless runs
+ * and still ask in Jupyter. Ratings are saved as given and a later %rate resumes.
  */
 public final class RateMagic implements Magic {
     private static final Args.Spec SPEC = Args.Spec.of(Set.of("--run", "--model", "--rater", "--answers"), Set.of());
@@ -36,8 +36,9 @@ public final class RateMagic implements Magic {
     @Override
     public String help() {
         return "Rate each output of the set's latest %%eval (or of one run) 1-5 with a comment. In Jupyter with widgets "
-                + "(ipywidgets 8) it shows buttons 1-5, a comment box and Stop; headless, on stdin, or from --answers FILE (JSON lines with rater, key, "
-                + "model, score, comment), which is read only when there is no front end. Each rating is saved at once; run %rate again to resume.";
+                + "(ipywidgets 8) it shows buttons 1-5, a comment box and Stop; in front ends without widgets it asks on stdin; "
+                + "where neither works (nbconvert, headless runs) it reads --answers FILE (JSON lines with rater, key, "
+                + "model, score, comment). Each rating is saved at once; run %rate again to resume.";
     }
 
     @Override
@@ -50,11 +51,11 @@ public final class RateMagic implements Magic {
             String rater = a.option("--rater", defaultRater());
             CommManager comms = Notebook.comms();
             String answers = a.option("--answers", null);
-            if (comms.connected()) {
-                return openWidget(comms, new RateSession(set, rater, items)).view();
-            }
-            if (answers != null) return fromAnswers(set, items, call.context().workingDirectory().resolve(EvalMagic.unquote(answers)));
-            return onStdin(new RateSession(set, rater, items));
+            return switch (Asking.here(comms, answers)) {
+                case WIDGETS -> openWidget(comms, new RateSession(set, rater, items)).view();
+                case STDIN -> onStdin(new RateSession(set, rater, items));
+                case ANSWERS -> fromAnswers(set, items, Answers.path(call.context().workingDirectory(), answers));
+            };
         } catch (EvalException e) {
             throw new MagicException(e.getMessage());
         }

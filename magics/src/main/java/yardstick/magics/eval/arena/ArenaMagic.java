@@ -15,6 +15,8 @@ import yardstick.kernel.magic.Args;
 import yardstick.kernel.magic.Magic;
 import yardstick.kernel.magic.MagicCall;
 import yardstick.kernel.magic.MagicException;
+import yardstick.magics.eval.Answers;
+import yardstick.magics.eval.Asking;
 import yardstick.magics.eval.EvalException;
 import yardstick.magics.eval.Evals;
 import yardstick.magics.eval.stats.Bootstrap;
@@ -42,7 +44,8 @@ public final class ArenaMagic implements Magic {
     public String help() {
         return "Blind A/B comparison of the models' latest %%eval outputs on a set: each row's two outputs side by side in "
                 + "random order, no names; vote A, B, tie or both bad; the models are revealed after the vote. In Jupyter "
-                + "with widgets (ipywidgets 8) the votes are buttons; headless on stdin, or from --answers FILE (JSON lines with rater, key, models, winner; read only without a front end). "
+                + "with widgets (ipywidgets 8) the votes are buttons; in front ends without widgets they are asked on stdin; where "
+                + "neither works (nbconvert, headless runs) they come from --answers FILE (JSON lines with rater, key, models, winner). "
                 + "Votes are saved as given and a later %arena resumes. The leaderboard is a Bradley-Terry fit (ties and "
                 + "both-bad as half a win each) with bootstrap 95% intervals.";
     }
@@ -65,13 +68,12 @@ public final class ArenaMagic implements Magic {
             Arena arena = new Arena(set, models, rater, new SecureRandom());
             CommManager comms = Notebook.comms();
             String answers = a.option("--answers", null);
-            if (comms.connected()) {
-                return openWidget(comms, arena, rounds, seed).view();
-            }
-            if (answers != null) {
-                System.out.println(fromAnswers(set, models, call.context().workingDirectory().resolve(answers.replaceAll("^[\"']|[\"']$", ""))));
-            } else {
-                onStdin(arena);
+            switch (Asking.here(comms, answers)) {
+                case WIDGETS -> {
+                    return openWidget(comms, arena, rounds, seed).view();
+                }
+                case STDIN -> onStdin(arena);
+                case ANSWERS -> System.out.println(fromAnswers(set, models, Answers.path(call.context().workingDirectory(), answers)));
             }
             return board(call, arena, rounds, seed);
         } catch (EvalException e) {
