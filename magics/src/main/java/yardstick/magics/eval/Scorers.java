@@ -55,7 +55,7 @@ public final class Scorers {
                 case "rouge", "rouge_l", "rouge-l" -> rougeL(reference(arg, ctx.setFields()));
                 case "embedding" -> embedding(reference(arg, ctx.setFields()), ctx.embedder().get());
                 case "judge" -> {
-                    if (ctx.judge() == null) throw new EvalException("the judge scorer needs a judge model: --judge MODEL");
+                    if (ctx.judge() == null) throw new EvalException("the judge scorer needs the set's judge: define it first with %%judge NAME --model M");
                     yield ctx.judge().apply(arg);
                 }
                 default -> throw new EvalException("unknown scorer '" + name + "': use exact, contains, regex:PATTERN, json, "

@@ -47,7 +47,13 @@ public final class PlotMagic implements Magic {
         try {
             if (target.equals("runs") && a.option("--metric", null) != null) return runs(a);
             if (!SourceVersion.isIdentifier(target)) throw new MagicException("%plot needs a table variable, not '" + target + "'");
-            Object v = call.context().value(target);
+            Object v;
+            try {
+                v = call.context().value(target);
+            } catch (MagicException e) {
+                if (target.equals("runs")) throw new MagicException("%plot runs needs the metric to plot: --metric NAME [--by PARAM]");
+                throw e;
+            }
             if (!(v instanceof Table t)) throw new MagicException(target + " is not a Tablesaw Table");
             Plots.Kind kind = Plots.Kind.parse(a.option("--kind", "line"));
             String x = a.option("--x", null), y = a.option("--y", null);

@@ -63,7 +63,7 @@ class ScorersTest {
         assertEquals("unknown scorer 'bleu': use exact, contains, regex:PATTERN, json, json:SCHEMA_FILE, rouge, embedding or judge",
                 assertThrows(EvalException.class, () -> one("bleu", dir)).getMessage());
         assertTrue(assertThrows(EvalException.class, () -> one("regex:(", dir)).getMessage().startsWith("regex '(' is not a valid pattern"));
-        assertEquals("the judge scorer needs a judge model: --judge MODEL", assertThrows(EvalException.class, () -> one("judge", dir)).getMessage());
+        assertEquals("the judge scorer needs the set's judge: define it first with %%judge NAME --model M", assertThrows(EvalException.class, () -> one("judge", dir)).getMessage());
         var noRef = assertThrows(EvalException.class, () -> Scorers.parse("exact",
                 new Scorers.Context(dir, List.of("question"), null, () -> null)));
         assertTrue(noRef.getMessage().contains("has none of [expected, answer, reference, target]"), noRef.getMessage());

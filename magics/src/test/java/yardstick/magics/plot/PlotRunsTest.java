@@ -95,6 +95,7 @@ class PlotRunsTest {
         assertEquals("%plot: no run with metric 'acc' has a param 'batch'", nb.fails("%plot runs --metric acc --by batch"));
         assertEquals("%plot: no run with metric 'acc' has a param 'warmup'", nb.fails("%plot runs --metric acc --by warmup"));
         assertEquals("%plot: --max must be at least 1, not 0", nb.fails("%plot runs --metric acc --max 0"));
+        assertEquals("%plot: %plot runs needs the metric to plot: --metric NAME [--by PARAM]", nb.fails("%plot runs"));
     }
 
     @Test

@@ -59,7 +59,8 @@ public final class JudgeMagic implements Magic {
             }
             Calibration c = Calibration.run(set, j, bootstrap);
             log(set, j, c, call.context().cellSource());
-            if (c.judgeFailures() > 0) System.out.println(c.judgeFailures() + " judge answers had no 1-5 score and are left out.");
+            if (c.judgeFailures() > 0) System.out.println(c.judgeFailures() + (c.judgeFailures() == 1 ? " judge answer has" : " judge answers have") + " no 1-5 score and "
+                    + (c.judgeFailures() == 1 ? "is" : "are") + " left out.");
             call.context().display(c.table());
             return c.chart();
         } catch (EvalException | LlmException e) {

@@ -124,7 +124,7 @@ class JudgeMagicTest {
             assertEquals(0, req.path("temperature").asDouble(), "the judge runs at temperature 0");
             assertEquals(Judge.SYSTEM, req.path("messages").get(0).path("content").asText());
         }
-        assertFalse(nb.stdout().contains("judge answers had no 1-5 score"), nb.stdout());
+        assertFalse(nb.stdout().contains("no 1-5 score"), nb.stdout());
 
         List<List<String>> table = shownTable();
         assertEquals(1, table.size(), "one rater: no ceiling row");
@@ -149,7 +149,7 @@ class JudgeMagicTest {
         int before = server.count();
         HeatMapChart chart = (HeatMapChart) nb.ok("%judge calibrate duo --rounds 4000 --seed 7");
         assertEquals(12, server.count() - before, "each output is graded once, however many people rated it");
-        assertTrue(nb.stdout().contains("1 judge answers had no 1-5 score and are left out."), nb.stdout());
+        assertTrue(nb.stdout().contains("1 judge answer has no 1-5 score and is left out."), nb.stdout());
 
         List<List<String>> table = shownTable();
         assertEquals(List.of("judge vs ann", "judge vs bob", "ann vs bob (ceiling)"), table.stream().map(r -> r.get(0)).toList());
