@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -17,12 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mlflow.api.proto.Service;
 import org.mlflow.tracking.MlflowClient;
 import tech.tablesaw.api.Table;
-import yardstick.kernel.Session;
-import yardstick.kernel.comm.CommManager;
-import yardstick.kernel.display.MimeBundle;
-import yardstick.kernel.eval.Outcome;
 import yardstick.kernel.magic.Environment;
-import yardstick.kernel.output.OutputSink;
+import yardstick.magics.TestNotebook;
 import yardstick.magics.YardstickHome;
 import yardstick.magics.llm.FakeOpenAi;
 import yardstick.magics.track.Tracking;
@@ -35,32 +30,8 @@ class NotebookMagicsTest {
     static Path home;
     static TrackerServer tracker;
     static FakeOpenAi llm;
-    static Session session;
+    static TestNotebook nb;
     static MlflowClient mlflow;
-    static Sink last;
-
-    static final class Sink implements OutputSink {
-        final StringBuilder stdout = new StringBuilder(), stderr = new StringBuilder();
-        final List<MimeBundle> displays = new ArrayList<>();
-
-        @Override
-        public synchronized void stream(String name, String text) {
-            (name.equals("stderr") ? stderr : stdout).append(text);
-        }
-
-        @Override
-        public synchronized void display(MimeBundle bundle, String displayId, boolean update) {
-            displays.add(bundle);
-        }
-
-        @Override
-        public void clearOutput(boolean wait) {}
-
-        @Override
-        public String input(String prompt, boolean password) {
-            throw new UnsupportedOperationException();
-        }
-    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -76,14 +47,14 @@ class NotebookMagicsTest {
         env.set("OPENAI_API_KEY", "sk-test");
         env.set("OPENAI_MODEL", "fake-model");
         Tracking.reset();
-        session = new Session(home, new CommManager(null));
+        nb = new TestNotebook(home);
         mlflow = new MlflowClient(tracker.uri().toString());
     }
 
     @AfterAll
     static void stop() {
         Tracking.reset();
-        session.close();
+        nb.close();
         for (String k : List.of("MLFLOW_TRACKING_URI", "MLFLOW_EXPERIMENT_NAME", "OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL")) {
             Environment.shared().set(k, "");
         }
@@ -92,39 +63,22 @@ class NotebookMagicsTest {
         tracker.close();
     }
 
-    static Outcome run(String cell) {
-        last = new Sink();
-        return session.execute(cell, last, "cell");
-    }
-
-    static Object ok(String cell) {
-        Outcome o = run(cell);
-        if (!o.ok()) throw new AssertionError("cell failed: " + String.join("\n", o.error().traceback()) + "\n" + last.stderr);
-        return o.hasValue() ? o.value() : null;
-    }
-
-    static String fails(String cell) {
-        Outcome o = run(cell);
-        assertFalse(o.ok(), "cell should have failed; it printed " + last.stdout);
-        return o.error().evalue();
-    }
-
     static Map<String, String> tags(Service.Run r) {
         return r.getData().getTagsList().stream().collect(Collectors.toMap(Service.RunTag::getKey, Service.RunTag::getValue));
     }
 
     @Test
     void promptOverATableShowsProgressReturnsTheTableStoresItAndLogsAChildRun() {
-        ok("var questions = tech.tablesaw.api.Table.create(\"questions\", "
+        nb.ok("var questions = tech.tablesaw.api.Table.create(\"questions\", "
                 + "tech.tablesaw.api.StringColumn.create(\"question\", \"What is 2+2?\", \"Capital of France?\", \"Largest ocean?\"));");
         int before = llm.count();
         String cell = "%%prompt --over questions --into answers --concurrency 2 --temperature 0\nAnswer briefly: {{question}}";
-        Object value = ok(cell);
+        Object value = nb.ok(cell);
         assertTrue(value instanceof Table);
         assertEquals(3, llm.count() - before);
-        assertTrue(last.displays.stream().anyMatch(d -> d.plain().contains("prompting [") && d.plain().contains("3/3")),
-                "no progress bar: " + last.displays);
-        assertEquals("echo: Answer briefly: Capital of France?", ok("answers.stringColumn(\"output\").get(1)"));
+        assertTrue(nb.displays().stream().anyMatch(d -> d.plain().contains("prompting [") && d.plain().contains("3/3")),
+                "no progress bar: " + nb.displays());
+        assertEquals("echo: Answer briefly: Capital of France?", nb.ok("answers.stringColumn(\"output\").get(1)"));
 
         assertTrue(Tracking.global().flush(Duration.ofSeconds(10)));
         String experiment = Tracking.global().experimentId();
@@ -146,10 +100,10 @@ class NotebookMagicsTest {
     @Test
     void oneStreamedPromptFilledFromAVariable() {
         llm.then(FakeOpenAi.stream(List.of("Bon", "jour"), 3, 2, 0));
-        ok("String lang = \"French\";");
-        assertEquals(null, ok("%%prompt --into greeting --system \"Be terse\"\nSay hello in {{lang}}"));
-        assertEquals("Bonjour\n", last.stdout.toString());
-        assertEquals("Bonjour", ok("greeting"));
+        nb.ok("String lang = \"French\";");
+        assertEquals(null, nb.ok("%%prompt --into greeting --system \"Be terse\"\nSay hello in {{lang}}"));
+        assertEquals("Bonjour\n", nb.stdout());
+        assertEquals("Bonjour", nb.ok("greeting"));
         var req = llm.requests.get(llm.count() - 1);
         assertEquals("Be terse", req.path("messages").path(0).path("content").asText());
         assertEquals("Say hello in French", req.path("messages").path(1).path("content").asText());
@@ -158,28 +112,28 @@ class NotebookMagicsTest {
     @Test
     void badInputGetsOneClearLineAndNoCall() {
         int before = llm.count();
-        assertTrue(fails("%%prompt\nTell me about {{nosuchvar}}").contains("placeholder {{nosuchvar}} has no value"));
-        ok("int notATable = 3;");
-        assertTrue(fails("%%prompt --over notATable\n{{x}}").contains("is a Integer, not a Tablesaw Table"));
-        assertTrue(fails("%%prompt --temprature 1\nhi").contains("unknown option --temprature"));
-        assertTrue(fails("%%prompt --max-tokens many\nhi").contains("--max-tokens needs an integer"));
-        assertTrue(fails("%%prompt --temperature 7\nhi").contains("temperature must be between 0 and 2"));
-        assertTrue(fails("%%prompt\n   ").contains("empty"));
-        assertTrue(fails("%%prompt --into 1x\nhi").contains("--into needs a variable name"));
+        assertTrue(nb.fails("%%prompt\nTell me about {{nosuchvar}}").contains("placeholder {{nosuchvar}} has no value"));
+        nb.ok("int notATable = 3;");
+        assertTrue(nb.fails("%%prompt --over notATable\n{{x}}").contains("is a Integer, not a Tablesaw Table"));
+        assertTrue(nb.fails("%%prompt --temprature 1\nhi").contains("unknown option --temprature"));
+        assertTrue(nb.fails("%%prompt --max-tokens many\nhi").contains("--max-tokens needs an integer"));
+        assertTrue(nb.fails("%%prompt --temperature 7\nhi").contains("temperature must be between 0 and 2"));
+        assertTrue(nb.fails("%%prompt\n   ").contains("empty"));
+        assertTrue(nb.fails("%%prompt --into 1x\nhi").contains("--into needs a variable name"));
         assertEquals(before, llm.count());
     }
 
     @Test
     void aDownEndpointOrABadKeyIsOneMessage() {
         llm.then(FakeOpenAi.error(401, "Incorrect API key provided", Map.of()));
-        String e = fails("%%prompt --no-cache\nhello there");
+        String e = nb.fails("%%prompt --no-cache\nhello there");
         assertTrue(e.contains("401 Unauthorized: set OPENAI_API_KEY"), e);
         assertFalse(e.contains("\n"));
     }
 
     @Test
     void modelsListsTheEnvironmentEndpointWithoutItsKey() {
-        Table t = (Table) ok("%models");
+        Table t = (Table) nb.ok("%models");
         assertTrue(t.stringColumn("base_url").asList().contains(llm.baseUrl()));
         assertTrue(t.stringColumn("key").asList().contains("OPENAI_API_KEY (set)"));
         assertFalse(t.print().contains("sk-test"));
@@ -187,36 +141,36 @@ class NotebookMagicsTest {
 
     @Test
     void runStartTagEndThenRunsAndCompare() {
-        ok("%run start baseline");
-        ok("%run tag team=evals stage=dev");
-        ok("yardstick.magics.track.Runs.log(\"lr\", \"0.1\"); for (int s = 0; s < 3; s++) yardstick.magics.track.Runs.log(\"loss\", 1.0 / (s + 1), s);");
+        nb.ok("%run start baseline");
+        nb.ok("%run tag team=evals stage=dev");
+        nb.ok("yardstick.magics.track.Runs.log(\"lr\", \"0.1\"); for (int s = 0; s < 3; s++) yardstick.magics.track.Runs.log(\"loss\", 1.0 / (s + 1), s);");
         String first = Tracking.global().current().id();
-        ok("%run end");
-        ok("%run start tuned");
-        ok("yardstick.magics.track.Runs.log(\"lr\", \"0.01\"); yardstick.magics.track.Runs.log(\"loss\", 0.2, 0);");
+        nb.ok("%run end");
+        nb.ok("%run start tuned");
+        nb.ok("yardstick.magics.track.Runs.log(\"lr\", \"0.01\"); yardstick.magics.track.Runs.log(\"loss\", 0.2, 0);");
         String second = Tracking.global().current().id();
-        ok("%run end");
-        assertTrue(fails("%run end").contains("no run started with %run start is open"));
-        assertTrue(fails("%run tag oops").contains("expected KEY=VALUE, got 'oops'"));
-        assertTrue(fails("%run launch").contains("unknown subcommand 'launch'"));
+        nb.ok("%run end");
+        assertTrue(nb.fails("%run end").contains("no run started with %run start is open"));
+        assertTrue(nb.fails("%run tag oops").contains("expected KEY=VALUE, got 'oops'"));
+        assertTrue(nb.fails("%run launch").contains("unknown subcommand 'launch'"));
 
-        Table runs = (Table) ok("%runs --filter \"params.lr = '0.01'\" --max 5");
+        Table runs = (Table) nb.ok("%runs --filter \"params.lr = '0.01'\" --max 5");
         assertEquals(1, runs.rowCount());
         assertEquals(second, runs.stringColumn("run_id").get(0));
         assertEquals(0.2, runs.doubleColumn("metrics.loss").get(0));
-        assertTrue(fails("%runs --filter \"params.lr ==== 1\"").contains("bad filter"));
-        assertTrue(fails("%runs --max 0").contains("--max must be at least 1"));
+        assertTrue(nb.fails("%runs --filter \"params.lr ==== 1\"").contains("bad filter"));
+        assertTrue(nb.fails("%runs --max 0").contains("--max must be at least 1"));
 
         Map<String, String> t = tags(mlflow.getRun(first));
         assertEquals("evals", t.get("team"));
         assertEquals("dev", t.get("stage"));
 
-        Table diff = (Table) ok("%compare " + first + " " + second);
+        Table diff = (Table) nb.ok("%compare " + first + " " + second);
         assertEquals(List.of("lr"), diff.stringColumn("param").asList());
         assertEquals("0.1", diff.stringColumn(1).get(0));
         assertEquals("0.01", diff.stringColumn(2).get(0));
-        assertTrue(last.displays.stream().anyMatch(d -> d.data().containsKey("image/png")), "no metric chart");
-        assertTrue(fails("%compare " + first).contains("at least two run ids"));
-        assertTrue(fails("%compare " + first + " 0123456789abcdef").contains("no run with id '0123456789abcdef'"));
+        assertTrue(nb.displays().stream().anyMatch(d -> d.data().containsKey("image/png")), "no metric chart");
+        assertTrue(nb.fails("%compare " + first).contains("at least two run ids"));
+        assertTrue(nb.fails("%compare " + first + " 0123456789abcdef").contains("no run with id '0123456789abcdef'"));
     }
 }
