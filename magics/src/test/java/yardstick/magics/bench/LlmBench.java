@@ -38,15 +38,21 @@ public final class LlmBench {
             Model model = new Model(e, new OpenAiProvider(server.baseUrl(), "sk", null, Duration.ofSeconds(30), RetryPolicy.DEFAULT),
                     new ResponseCache(dir.resolve("cache")));
 
-            // 1. 100 prompts, 50 ms each, 16 at a time: the ideal is ceil(100/16) * 50 ms = 350 ms.
+            // 1. 100 prompts, 50 ms each, 16 at a time: the ideal is ceil(100/16) * 50 ms = 350 ms. The peer is a bare
+            //    HttpClient sending the same requests 16 at a time to the same server. Both sides, and the server that
+            //    shares their cores, are warmed first; then the two alternate, so neither profits from going second.
             server.delayMs = 50;
             Table qs = Table.create("q", StringColumn.create("question"));
             for (int i = 0; i < 400; i++) qs.stringColumn(0).append("warm " + i);
-            model.withConcurrency(16).withoutCache().batch(qs, Template.of("{{question}}"), n -> null, BatchProgress.NONE);
             Table hundred = Table.create("q", StringColumn.create("question"));
             for (int i = 0; i < 100; i++) hundred.stringColumn(0).append("question " + i);
-            double best = Double.MAX_VALUE, latency = 0;
-            for (int rep = 0; rep < 5; rep++) {
+            HttpClient peer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            for (int i = 0; i < 3; i++) {
+                model.withConcurrency(16).withoutCache().batch(qs, Template.of("{{question}}"), n -> null, BatchProgress.NONE);
+                bare(peer, server.baseUrl(), 400, 16);
+            }
+            double best = Double.MAX_VALUE, latency = 0, peerBest = Double.MAX_VALUE;
+            for (int rep = 0; rep < 7; rep++) {
                 long t0 = System.nanoTime();
                 var r = model.withConcurrency(16).withoutCache().batch(hundred, Template.of("{{question}}"), n -> null, BatchProgress.NONE);
                 double wall = (System.nanoTime() - t0) / 1e6;
@@ -54,15 +60,12 @@ public final class LlmBench {
                     best = wall;
                     latency = r.meanLatencyMs();
                 }
+                peerBest = Math.min(peerBest, bare(peer, server.baseUrl(), 100, 16));
             }
-            // The peer: the same 100 requests from a bare HttpClient, 16 at a time, to the same server.
-            HttpClient peer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            double peerBest = Double.MAX_VALUE;
-            for (int rep = 0; rep < 5; rep++) peerBest = Math.min(peerBest, bare(peer, server.baseUrl(), 100, 16));
-            row(table, "100 prompts x 50 ms, concurrency 16: wall time (best of 5)", best, "ms", "<= 500 ms");
+            row(table, "100 prompts x 50 ms, concurrency 16: wall time (best of 7)", best, "ms", "<= 500 ms");
             row(table, "  mean request latency in that batch (server: 50 ms)", latency, "ms", "");
             row(table, "  share of ideal (350 ms)", 100 * 350 / best, "%", ">= 90 %");
-            row(table, "  peer: bare HttpClient, same requests, 16 at a time", peerBest, "ms", "");
+            row(table, "  peer: bare HttpClient, same requests (best of 7)", peerBest, "ms", "");
             row(table, "  share of the peer's wall time", 100 * peerBest / best, "%", "");
 
             // 2. A cache hit.
