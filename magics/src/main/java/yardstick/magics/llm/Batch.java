@@ -21,9 +21,12 @@ import tech.tablesaw.api.Table;
  * fatal error (bad key, endpoint down) that would fail them all, which stops the batch.
  */
 public final class Batch {
-    /** The output table and its totals, for the run that records the batch. */
+    /**
+     * The output table and its totals, for the run that records the batch. Tokens and cost add up the rows whose
+     * counts the server reported; {@code uncounted} rows answered without them.
+     */
     public record Result(Table table, int rows, int failed, int cached, long promptTokens, long completionTokens,
-            double cost, double meanLatencyMs, double p95LatencyMs, double wallMs) {}
+            int uncounted, double cost, double meanLatencyMs, double p95LatencyMs, double wallMs) {}
 
     private final Model model;
     private final Table input;
@@ -98,8 +101,8 @@ public final class Batch {
         if (fatal != null) throw fatal;
         double wall = (System.nanoTime() - t0) / 1e6;
         return new Result(table(output, error, latency, promptTokens, completionTokens, cost, cached), n, failed,
-                count(cached), sum(promptTokens), sum(completionTokens), Arrays.stream(cost).sum(), mean(latency, error),
-                p95(latency, error), wall);
+                count(cached), sum(promptTokens), sum(completionTokens), uncounted(promptTokens, completionTokens, error),
+                Arrays.stream(cost).filter(c -> !Double.isNaN(c)).sum(), mean(latency, error), p95(latency, error), wall);
     }
 
     private Table table(String[] output, String[] error, double[] latency, int[] pt, int[] ct, double[] cost, boolean[] cached) {
@@ -111,8 +114,8 @@ public final class Batch {
             out.append(output[i] == null ? "" : output[i]);
             err.append(error[i] == null ? "" : error[i]);
         }
-        t.addColumns(out, DoubleColumn.create(unique(t, "latency_ms"), latency), IntColumn.create(unique(t, "prompt_tokens"), pt),
-                IntColumn.create(unique(t, "completion_tokens"), ct), DoubleColumn.create(unique(t, "cost"), cost),
+        t.addColumns(out, DoubleColumn.create(unique(t, "latency_ms"), latency), tokens(unique(t, "prompt_tokens"), pt),
+                tokens(unique(t, "completion_tokens"), ct), DoubleColumn.create(unique(t, "cost"), cost),
                 BooleanColumn.create(unique(t, "cached"), cached), err);
         return t;
     }
@@ -130,10 +133,26 @@ public final class Batch {
         return c;
     }
 
+    /** A count the server did not report is a missing cell, not a zero. */
+    private static IntColumn tokens(String name, int[] counts) {
+        IntColumn c = IntColumn.create(name);
+        for (int n : counts) {
+            if (n < 0) c.appendMissing();
+            else c.append(n);
+        }
+        return c;
+    }
+
     private static long sum(int[] a) {
         long s = 0;
-        for (int x : a) s += x;
+        for (int x : a) if (x >= 0) s += x;
         return s;
+    }
+
+    private static int uncounted(int[] prompt, int[] completion, String[] error) {
+        int n = 0;
+        for (int i = 0; i < prompt.length; i++) if (error[i] == null && (prompt[i] < 0 || completion[i] < 0)) n++;
+        return n;
     }
 
     private static double mean(double[] a, String[] error) {

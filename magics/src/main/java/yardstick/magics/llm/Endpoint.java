@@ -11,8 +11,14 @@ public record Endpoint(String name, String provider, String baseUrl, String mode
         double pricePer1kInput, double pricePer1kOutput, Duration timeout, String source) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
+    /** What a call cost; NaN when it depends on a count that is {@link Completion#UNKNOWN} (a free side costs 0). */
     public double cost(int promptTokens, int completionTokens) {
-        return (promptTokens * pricePer1kInput + completionTokens * pricePer1kOutput) / 1000.0;
+        return (side(promptTokens, pricePer1kInput) + side(completionTokens, pricePer1kOutput)) / 1000.0;
+    }
+
+    private static double side(int tokens, double pricePer1k) {
+        if (pricePer1k == 0) return 0;
+        return tokens < 0 ? Double.NaN : tokens * pricePer1k;
     }
 
     /** The same endpoint serving another model name. */

@@ -173,8 +173,7 @@ public final class OpenAiProvider implements Provider {
         JsonNode message = root.path("choices").path(0).path("message");
         if (message.isMissingNode()) throw malformed(bytes);
         JsonNode usage = root.path("usage");
-        return Completion.of(message.path("content").asText(""), usage.path("prompt_tokens").asInt(0),
-                usage.path("completion_tokens").asInt(0));
+        return Completion.of(message.path("content").asText(""), count(usage, "prompt_tokens"), count(usage, "completion_tokens"));
     }
 
     /** Reads server-sent events: {@code data:} lines make an event, a blank line ends it, {@code [DONE]} ends all. */
@@ -182,7 +181,7 @@ public final class OpenAiProvider implements Provider {
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         StringBuilder text = new StringBuilder();
         StringBuilder data = new StringBuilder();
-        int[] usage = {0, 0};
+        int[] usage = {Completion.UNKNOWN, Completion.UNKNOWN};
         boolean any = false;
         String line;
         while ((line = reader.readLine()) != null) {
@@ -224,9 +223,14 @@ public final class OpenAiProvider implements Provider {
         }
         JsonNode u = root.path("usage");
         if (u.isObject()) {
-            usage[0] = u.path("prompt_tokens").asInt(usage[0]);
-            usage[1] = u.path("completion_tokens").asInt(usage[1]);
+            if (u.path("prompt_tokens").isNumber()) usage[0] = count(u, "prompt_tokens");
+            if (u.path("completion_tokens").isNumber()) usage[1] = count(u, "completion_tokens");
         }
+    }
+
+    private static int count(JsonNode usage, String field) {
+        JsonNode n = usage.path(field);
+        return n.isNumber() && n.asInt() >= 0 ? n.asInt() : Completion.UNKNOWN;
     }
 
     private LlmException failure(int status, byte[] body, int retries) {

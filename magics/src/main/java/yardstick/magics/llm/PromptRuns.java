@@ -30,6 +30,7 @@ final class PromptRuns {
             run.metric("prompt_tokens", r.promptTokens());
             run.metric("completion_tokens", r.completionTokens());
             run.metric("cost", r.cost());
+            if (r.uncounted() > 0) run.metric("rows_without_token_counts", r.uncounted());
             run.metric("latency_ms_mean", r.meanLatencyMs());
             run.metric("latency_ms_p95", r.p95LatencyMs());
             run.metric("wall_ms", r.wallMs());
@@ -53,9 +54,10 @@ final class PromptRuns {
             run.params(model.params());
             run.param("prompt", prompt);
             run.metric("latency_ms", c.latencyMs());
-            run.metric("prompt_tokens", c.promptTokens());
-            run.metric("completion_tokens", c.completionTokens());
-            run.metric("cost", c.cost());
+            // Counts the server did not report are left out rather than logged as zero.
+            if (c.promptTokens() >= 0) run.metric("prompt_tokens", c.promptTokens());
+            if (c.completionTokens() >= 0) run.metric("completion_tokens", c.completionTokens());
+            if (!Double.isNaN(c.cost())) run.metric("cost", c.cost());
             run.metric("cached", c.cached() ? 1 : 0);
         }
     }

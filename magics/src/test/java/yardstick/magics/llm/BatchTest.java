@@ -76,6 +76,28 @@ class BatchTest {
     }
 
     @Test
+    void countsTheServerDidNotReportAreMissingNotZeroAndTheTotalsSaySo() {
+        // A server that reports usage for questions with an "x" only, as some OpenAI-compatible servers never do.
+        server.fallback(req -> FakeOpenAi.lastUser(req).contains("x")
+                ? FakeOpenAi.json("counted", 3, 1)
+                : FakeOpenAi.raw(200, "application/json",
+                        "{\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"uncounted\"},\"finish_reason\":\"stop\"}]}",
+                        Map.of()));
+        Batch.Result r = run(model().withoutCache(), questions("x1", "y", "x2", "z"), "{{question}}");
+        Table out = r.table();
+        assertEquals(List.of("counted", "uncounted", "counted", "uncounted"), out.stringColumn("output").asList());
+        assertEquals(3, out.intColumn("prompt_tokens").get(0));
+        assertTrue(out.intColumn("prompt_tokens").isMissing(1), "no usage is a missing count, not 0");
+        assertTrue(out.intColumn("completion_tokens").isMissing(3));
+        assertTrue(out.doubleColumn("cost").isMissing(1), "a priced call with unknown counts has an unknown cost");
+        assertEquals((3 * 1.0 + 1 * 2.0) / 1000, out.doubleColumn("cost").get(2), 1e-12);
+        assertEquals(6, r.promptTokens());
+        assertEquals(2, r.completionTokens());
+        assertEquals(2, r.uncounted());
+        assertEquals(2 * (3 * 1.0 + 1 * 2.0) / 1000, r.cost(), 1e-12, "the total adds the rows that were counted");
+    }
+
+    @Test
     void aFailedRowIsMarkedWhileTheOthersComplete() {
         server.fallback(req -> FakeOpenAi.lastUser(req).contains("bad")
                 ? FakeOpenAi.error(400, "This model's maximum context length is 8 tokens", Map.of())

@@ -152,6 +152,26 @@ class OpenAiProviderTest {
     }
 
     @Test
+    void aServerThatReportsNoUsageGivesUnknownCountsNotZeros() throws Exception {
+        server.then(FakeOpenAi.raw(200, "application/json",
+                "{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"hi\"}}]}", Map.of()));
+        Completion c = provider.complete(ask("x"), null);
+        assertEquals("hi", c.text());
+        assertEquals(Completion.UNKNOWN, c.promptTokens());
+        assertEquals(Completion.UNKNOWN, c.completionTokens());
+        // A stream without the usage chunk (a server that ignores stream_options).
+        server.then(FakeOpenAi.raw(200, "text/event-stream",
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\ndata: [DONE]\n\n", Map.of()));
+        Completion s = provider.complete(ask("y"), piece -> {});
+        assertEquals("a", s.text());
+        assertEquals(Completion.UNKNOWN, s.completionTokens());
+        Endpoint priced = new Endpoint("p", "openai", server.baseUrl(), "m", null, 1.0, 2.0, Duration.ofSeconds(5), "test");
+        assertTrue(Double.isNaN(priced.cost(Completion.UNKNOWN, 4)), "a priced side with an unknown count");
+        Endpoint free = new Endpoint("f", "openai", server.baseUrl(), "m", null, 0, 0, Duration.ofSeconds(5), "test");
+        assertEquals(0.0, free.cost(Completion.UNKNOWN, Completion.UNKNOWN), "a free endpoint costs nothing, counted or not");
+    }
+
+    @Test
     void anInterruptStopsAStreamMidway() throws Exception {
         server.then(FakeOpenAi.stream(List.of("a", "b", "c"), 1, 1, 10_000));
         assertInterruptible(() -> provider.complete(ask("x"), s -> {}));
