@@ -636,6 +636,11 @@ class StdinTest(unittest.TestCase):
             reply, _ = self.k.execute(code, allow_stdin=False)
             self.assertEqual("error", reply["content"]["status"], code)
             self.assertIn("allow_stdin", error_text(reply["content"]), code)
+        # Scanner swallows the IOException ("No line found"): the reason still reaches the cell's stderr.
+        reply, msgs = self.k.execute("new java.util.Scanner(System.in).nextLine()", allow_stdin=False)
+        self.assertEqual("error", reply["content"]["status"])
+        self.assertIn("No line found", error_text(reply["content"]))
+        self.assertIn("allow_stdin is false", stream_text(msgs, "stderr"))
         with self.assertRaises(queue.Empty):
             self.k.kc.get_stdin_msg(timeout=0.2)
 

@@ -35,6 +35,11 @@ final class RoutingInputStream extends InputStream {
         OutputRoute route = OutputRoute.current();
         if (route == null) return false;
         route.flush();  // a prompt printed with System.out.print must be visible before the question
+        if (!route.sink().inputAllowed()) {
+            // Readers such as Scanner turn this exception into "No line found": say why where the person looks.
+            System.err.println("System.in: this front end does not accept input (allow_stdin is false)");
+            throw new IOException("this front end does not accept input (allow_stdin is false)");
+        }
         String text = route.sink().input("", false);
         if (text == null) return false;
         line = (text + "\n").getBytes(StandardCharsets.UTF_8);
