@@ -24,6 +24,8 @@ import org.zeromq.ZMQException;
  * heartbeat echoes on its own thread. A message that fails verification or parsing is logged and dropped.
  */
 public final class KernelServer implements Channels, AutoCloseable {
+    /** How often a socket's loop looks up from its receive to see whether the server is closing. */
+    private static final int POLL_MS = 200;
     private static final Message STOP = new Message(List.of(), null, null, null, null, List.of());
 
     private final ConnectionInfo info;
@@ -36,8 +38,6 @@ public final class KernelServer implements Channels, AutoCloseable {
     private final ZContext context = new ZContext(1);
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
-    /** How often a socket's loop looks up from its receive to see whether the server is closing. */
-    private static final int POLL_MS = 200;
     private ZMQ.Socket stdin;
 
     public KernelServer(ConnectionInfo info) {

@@ -4,9 +4,8 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -15,8 +14,7 @@ import java.util.concurrent.TimeUnit;
  * until an interrupt. {@link #stalled()} tells a stall from an ordinary end or failure.
  */
 final class IdleTimeoutStream extends FilterInputStream {
-    private static final ScheduledExecutorService TIMER =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("yardstick-llm-idle").factory());
+    private static final ScheduledThreadPoolExecutor TIMER = timer();
 
     private final long idleMillis;
     private volatile boolean stalled;
@@ -24,6 +22,12 @@ final class IdleTimeoutStream extends FilterInputStream {
     IdleTimeoutStream(InputStream in, Duration idle) {
         super(in);
         this.idleMillis = Math.max(1, idle.toMillis());
+    }
+
+    private static ScheduledThreadPoolExecutor timer() {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("yardstick-llm-idle").factory());
+        t.setRemoveOnCancelPolicy(true);  // every read arms and cancels an alarm: cancelled ones must not pile up
+        return t;
     }
 
     boolean stalled() {
