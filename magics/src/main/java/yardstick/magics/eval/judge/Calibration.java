@@ -10,6 +10,7 @@ import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
+import yardstick.magics.eval.EvalException;
 import yardstick.magics.eval.EvalSet;
 import yardstick.magics.eval.Evals;
 import yardstick.magics.eval.Rating;
@@ -43,7 +44,7 @@ public final class Calibration {
     /** Grades every output people rated with the judge, and compares. */
     public static Calibration run(String set, Judge judge, Bootstrap bootstrap) {
         List<Rating> ratings = Ratings.all(set);
-        if (ratings.isEmpty()) throw new yardstick.magics.eval.EvalException("set " + set + " has no human ratings yet: rate it with %rate " + set);
+        if (ratings.isEmpty()) throw new EvalException("set " + set + " has no human ratings yet: rate it with %rate " + set);
         EvalSet s = Evals.set(set);
         // One item per rated (row, model, output), graded once.
         Map<String, Rating> items = new LinkedHashMap<>();
@@ -62,7 +63,7 @@ public final class Calibration {
         for (String id : items.keySet()) judgeByItem.put(id, graded.get(k++));
         // With no score at all there is nothing to compare: say why instead of showing a table of blanks.
         if (graded.stream().allMatch(Score::failed)) {
-            throw new yardstick.magics.eval.EvalException("the judge scored none of the " + graded.size()
+            throw new EvalException("the judge scored none of the " + graded.size()
                     + " rated outputs 1-5; the first: " + graded.get(0).note());
         }
         return compare(ratings, judgeByItem, bootstrap);

@@ -59,8 +59,9 @@ public final class JudgeMagic implements Magic {
             }
             Calibration c = Calibration.run(set, j, bootstrap);
             log(set, j, c, call.context().cellSource());
-            if (c.judgeFailures() > 0) System.out.println(c.judgeFailures() + (c.judgeFailures() == 1 ? " judge answer has" : " judge answers have") + " no 1-5 score and "
-                    + (c.judgeFailures() == 1 ? "is" : "are") + " left out.");
+            int failures = c.judgeFailures();
+            if (failures == 1) System.out.println("1 judge answer has no 1-5 score and is left out.");
+            if (failures > 1) System.out.println(failures + " judge answers have no 1-5 score and are left out.");
             call.context().display(c.table());
             return c.chart();
         } catch (EvalException | LlmException e) {
