@@ -62,8 +62,9 @@ final class RunSearchQuery {
         }
     }
 
-    private void attribute(Clause c, SqlQuery q) {
-        String column = switch (c.key()) {
+    /** The runs-table column of a run attribute a filter or an order_by names; {@code what} names it in the error. */
+    private static String attributeColumn(String key, String what) {
+        return switch (key) {
             case "run_id" -> "r.run_uuid";
             case "run_name" -> "r.name";
             case "status" -> "r.status";
@@ -72,8 +73,12 @@ final class RunSearchQuery {
             case "lifecycle_stage" -> "r.lifecycle_stage";
             case "start_time" -> "r.start_time";
             case "end_time" -> "r.end_time";
-            default -> throw MlflowException.invalidParameter("Invalid attribute key '" + c.key() + "'");
+            default -> throw MlflowException.invalidParameter("Invalid " + what + " key '" + key + "'");
         };
+    }
+
+    private void attribute(Clause c, SqlQuery q) {
+        String column = attributeColumn(c.key(), "attribute");
         if (c.value() instanceof Double d) {
             q.append(column + " " + sqlComparator(c.comparator()) + " ?", d.longValue());
         } else {
@@ -132,17 +137,7 @@ final class RunSearchQuery {
                 order.append("(CASE WHEN " + alias + ".value IS NULL THEN 1 ELSE 0 END) ASC, " + alias + ".value" + dir);
             }
             case ATTRIBUTE -> {
-                String column = switch (o.key()) {
-                    case "run_id" -> "r.run_uuid";
-                    case "run_name" -> "r.name";
-                    case "status" -> "r.status";
-                    case "user_id" -> "r.user_id";
-                    case "artifact_uri" -> "r.artifact_uri";
-                    case "lifecycle_stage" -> "r.lifecycle_stage";
-                    case "start_time" -> "r.start_time";
-                    case "end_time" -> "r.end_time";
-                    default -> throw MlflowException.invalidParameter("Invalid order_by key '" + o.key() + "'");
-                };
+                String column = attributeColumn(o.key(), "order_by");
                 order.append("(CASE WHEN " + column + " IS NULL THEN 1 ELSE 0 END) ASC, " + column + dir);
             }
             case DATASET -> throw MlflowException.invalidParameter("Cannot order by datasets");
