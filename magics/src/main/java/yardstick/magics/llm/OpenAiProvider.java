@@ -161,7 +161,8 @@ public final class OpenAiProvider implements Provider {
         return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
     }
 
-    private Completion readJson(byte[] bytes) {
+    /** A JSON object from the server; one that is not, or that carries an error, fails with what it said. */
+    private JsonNode answer(byte[] bytes) {
         JsonNode root;
         try {
             root = JSON.readTree(bytes);
@@ -170,6 +171,11 @@ public final class OpenAiProvider implements Provider {
         }
         if (root == null || !root.isObject()) throw malformed(bytes);
         if (root.has("error")) throw new LlmException(baseUrl + " answered an error: " + errorMessage(root, bytes));
+        return root;
+    }
+
+    private Completion readJson(byte[] bytes) {
+        JsonNode root = answer(bytes);
         JsonNode message = root.path("choices").path(0).path("message");
         if (message.isMissingNode()) throw malformed(bytes);
         JsonNode usage = root.path("usage");
@@ -207,15 +213,7 @@ public final class OpenAiProvider implements Provider {
     }
 
     private void chunk(String event, StringBuilder text, int[] usage, Consumer<String> onToken) {
-        byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
-        JsonNode root;
-        try {
-            root = JSON.readTree(bytes);
-        } catch (IOException e) {
-            throw malformed(bytes);
-        }
-        if (root == null || !root.isObject()) throw malformed(bytes);
-        if (root.has("error")) throw new LlmException(baseUrl + " answered an error: " + errorMessage(root, bytes));
+        JsonNode root = answer(event.getBytes(StandardCharsets.UTF_8));
         JsonNode content = root.path("choices").path(0).path("delta").path("content");
         if (content.isTextual() && !content.asText().isEmpty()) {
             text.append(content.asText());
