@@ -38,6 +38,7 @@ import yardstick.magics.finetune.job.JobRegistry;
 import yardstick.magics.finetune.job.JobSpec;
 import yardstick.magics.finetune.job.JobState;
 import yardstick.magics.finetune.job.LocalBackend;
+import yardstick.magics.finetune.train.ByteWindows;
 import yardstick.magics.finetune.train.TinyGpt;
 import yardstick.magics.finetune.train.TrainerMain;
 import yardstick.magics.llm.local.GptConfig;
@@ -213,18 +214,10 @@ public final class FinetuneBench {
                 long t0 = 0;
                 for (int step = 1; step <= steps; step++) {
                     try (NDManager m = trainer.getManager().newSubManager()) {
-                        Random r = new Random(seed * 1_000_003L + step - 1);
-                        long[] x = new long[batch * context], y = new long[batch * context];
-                        for (int i = 0; i < batch; i++) {
-                            int off = r.nextInt(text.length - context);
-                            for (int j = 0; j < context; j++) {
-                                x[i * context + j] = text[off + j] & 0xff;
-                                y[i * context + j] = text[off + j + 1] & 0xff;
-                            }
-                        }
+                        ByteWindows w = ByteWindows.draw(text, batch, context, seed, step - 1);
                         try (GradientCollector gc = trainer.newGradientCollector()) {
-                            NDArray pred = trainer.forward(new NDList(m.create(x, new Shape(batch, context)))).head();
-                            NDArray l = trainer.getLoss().evaluate(new NDList(m.create(y, new Shape((long) batch * context))),
+                            NDArray pred = trainer.forward(new NDList(m.create(w.inputs(), new Shape(batch, context)))).head();
+                            NDArray l = trainer.getLoss().evaluate(new NDList(m.create(w.targets(), new Shape((long) batch * context))),
                                     new NDList(pred.reshape((long) batch * context, 256)));
                             gc.backward(l);
                             l.getFloat(); // the trainer reads each step's loss too: the same synchronization point

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Function;
 import yardstick.magics.finetune.job.JobException;
 import yardstick.magics.finetune.job.JobSpec;
@@ -62,16 +61,9 @@ final class LmTask implements TrainTask {
 
     @Override
     public NDList[] batch(NDManager m, long step) {
-        Random r = new Random(seed * 1_000_003L + step);
-        long[] x = new long[batch * context], y = new long[batch * context];
-        for (int i = 0; i < batch; i++) {
-            int off = r.nextInt(text.length - context);
-            for (int j = 0; j < context; j++) {
-                x[i * context + j] = text[off + j] & 0xff;
-                y[i * context + j] = text[off + j + 1] & 0xff;
-            }
-        }
-        return new NDList[] {new NDList(m.create(x, new Shape(batch, context))), new NDList(m.create(y, new Shape((long) batch * context)))};
+        ByteWindows w = ByteWindows.draw(text, batch, context, seed, step);
+        return new NDList[] {new NDList(m.create(w.inputs(), new Shape(batch, context))),
+                new NDList(m.create(w.targets(), new Shape((long) batch * context)))};
     }
 
     @Override
