@@ -286,7 +286,7 @@ public final class OpenAiProvider implements Provider {
     }
 
     /** {@code retry-after-ms}, or {@code retry-after} as seconds or an HTTP date; null when absent or unreadable. */
-    static Duration retryAfter(HttpResponse<?> response) {
+    public static Duration retryAfter(HttpResponse<?> response) {
         Optional<String> ms = response.headers().firstValue("retry-after-ms");
         if (ms.isPresent()) {
             try {

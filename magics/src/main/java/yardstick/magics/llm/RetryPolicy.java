@@ -12,7 +12,7 @@ public record RetryPolicy(int maxRetries, Duration baseDelay, Duration maxDelay)
     public static final RetryPolicy NONE = new RetryPolicy(0, Duration.ZERO, Duration.ZERO);
 
     /** The wait before retry number {@code attempt} (1-based), given the server's advice (null when none). */
-    Duration delay(int attempt, Duration retryAfter) {
+    public Duration delay(int attempt, Duration retryAfter) {
         if (retryAfter != null) return retryAfter.compareTo(maxDelay) > 0 ? maxDelay : retryAfter;
         long base = baseDelay.toMillis() << Math.min(attempt - 1, 20);
         long capped = Math.min(base, maxDelay.toMillis());
