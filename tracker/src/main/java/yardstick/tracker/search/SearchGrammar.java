@@ -9,7 +9,7 @@ import yardstick.tracker.model.MlflowException;
 
 /**
  * Parses MLflow's search language: {@code metrics.x > 0.5 and params.lr = '0.1'} filters and
- * {@code metrics.acc DESC} order-by terms, for runs or for experiments.
+ * {@code metrics.acc DESC} order-by terms, for runs, experiments, registered models and model versions.
  */
 public final class SearchGrammar {
     /** Attributes a run filter may name, mapped to their canonical names. */
@@ -31,41 +31,90 @@ public final class SearchGrammar {
             "creation_time", "creation_time",
             "last_update_time", "last_update_time");
 
-    private static final Set<String> NUMERIC_ATTRIBUTES =
-            Set.of("start_time", "end_time", "creation_time", "last_update_time", "experiment_id");
+    /** Registered models: filters name only, orders by name or time ("timestamp" is MLflow's alias for the update time). */
+    private static final Map<String, String> REGISTERED_MODEL_ATTRIBUTES = Map.of(
+            "name", "name",
+            "timestamp", "last_updated_timestamp",
+            "last_updated_timestamp", "last_updated_timestamp",
+            "creation_timestamp", "creation_timestamp");
+
+    private static final Map<String, String> MODEL_VERSION_ATTRIBUTES = Map.of(
+            "name", "name",
+            "version_number", "version_number",
+            "run_id", "run_id",
+            "source_path", "source_path",
+            "creation_timestamp", "creation_timestamp",
+            "last_updated_timestamp", "last_updated_timestamp");
+
+    private static final Set<String> NUMERIC_ATTRIBUTES = Set.of("start_time", "end_time", "creation_time", "last_update_time",
+            "experiment_id", "version_number", "creation_timestamp", "last_updated_timestamp");
 
     private static final Set<String> DATASET_FIELDS = Set.of("name", "digest", "context");
 
     private static final Set<String> NUMERIC_COMPARATORS = Set.of("=", "!=", ">", ">=", "<", "<=");
     private static final Set<String> STRING_COMPARATORS = Set.of("=", "!=", "LIKE", "ILIKE");
 
-    private final boolean forRuns;
+    /** What is searched: it decides which attributes exist and which entities a key may name. */
+    private enum Target {
+        RUNS(RUN_ATTRIBUTES),
+        EXPERIMENTS(EXPERIMENT_ATTRIBUTES),
+        REGISTERED_MODELS(REGISTERED_MODEL_ATTRIBUTES),
+        MODEL_VERSIONS(MODEL_VERSION_ATTRIBUTES);
+
+        final Map<String, String> attributes;
+
+        Target(Map<String, String> attributes) {
+            this.attributes = attributes;
+        }
+    }
+
+    private final Target target;
     private final List<Token> tokens;
     private int at;
 
-    private SearchGrammar(boolean forRuns, String text) {
-        this.forRuns = forRuns;
+    private SearchGrammar(Target target, String text) {
+        this.target = target;
         this.tokens = Lexer.tokenize(text);
     }
 
     /** Parses a runs/search filter; null or blank means no clauses. */
     public static List<Clause> parseRunFilter(String filter) {
-        return isBlank(filter) ? List.of() : new SearchGrammar(true, filter).filter();
+        return isBlank(filter) ? List.of() : new SearchGrammar(Target.RUNS, filter).filter();
     }
 
     /** Parses an experiments/search filter; null or blank means no clauses. */
     public static List<Clause> parseExperimentFilter(String filter) {
-        return isBlank(filter) ? List.of() : new SearchGrammar(false, filter).filter();
+        return isBlank(filter) ? List.of() : new SearchGrammar(Target.EXPERIMENTS, filter).filter();
+    }
+
+    /** Parses a registered-models/search filter; null or blank means no clauses. */
+    public static List<Clause> parseRegisteredModelFilter(String filter) {
+        return isBlank(filter) ? List.of() : new SearchGrammar(Target.REGISTERED_MODELS, filter).filter();
+    }
+
+    /** Parses a model-versions/search filter; null or blank means no clauses. */
+    public static List<Clause> parseModelVersionFilter(String filter) {
+        return isBlank(filter) ? List.of() : new SearchGrammar(Target.MODEL_VERSIONS, filter).filter();
     }
 
     /** Parses one runs/search order_by term. */
     public static OrderBy parseRunOrderBy(String term) {
-        return new SearchGrammar(true, term).orderBy(term);
+        return new SearchGrammar(Target.RUNS, term).orderBy(term);
     }
 
     /** Parses one experiments/search order_by term. */
     public static OrderBy parseExperimentOrderBy(String term) {
-        return new SearchGrammar(false, term).orderBy(term);
+        return new SearchGrammar(Target.EXPERIMENTS, term).orderBy(term);
+    }
+
+    /** Parses one registered-models/search order_by term. */
+    public static OrderBy parseRegisteredModelOrderBy(String term) {
+        return new SearchGrammar(Target.REGISTERED_MODELS, term).orderBy(term);
+    }
+
+    /** Parses one model-versions/search order_by term. */
+    public static OrderBy parseModelVersionOrderBy(String term) {
+        return new SearchGrammar(Target.MODEL_VERSIONS, term).orderBy(term);
     }
 
     private static boolean isBlank(String s) {
@@ -140,7 +189,7 @@ public final class SearchGrammar {
             name = first.text();
         }
         if (entity == Entity.ATTRIBUTE) {
-            Map<String, String> known = forRuns ? RUN_ATTRIBUTES : EXPERIMENT_ATTRIBUTES;
+            Map<String, String> known = target.attributes;
             String canonical = known.get(name.toLowerCase(Locale.ROOT));
             if (canonical == null) {
                 throw MlflowException.invalidParameter("Invalid attribute key '" + name + "' specified. Valid keys are "
@@ -148,14 +197,14 @@ public final class SearchGrammar {
             }
             name = canonical;
         } else if (entity == Entity.DATASET) {
-            if (!forRuns || !DATASET_FIELDS.contains(name.toLowerCase(Locale.ROOT))) {
+            if (target != Target.RUNS || !DATASET_FIELDS.contains(name.toLowerCase(Locale.ROOT))) {
                 throw MlflowException.invalidParameter("Invalid dataset key '" + name
                         + "' specified. Valid keys are [name, digest, context]");
             }
             name = name.toLowerCase(Locale.ROOT);
-        } else if (!forRuns && entity != Entity.TAG) {
+        } else if (target != Target.RUNS && entity != Entity.TAG) {
             throw MlflowException.invalidParameter("Invalid entity type '" + entity.name().toLowerCase(Locale.ROOT)
-                    + "' for an experiment search; use attributes or tags");
+                    + "' for a search of " + target.name().toLowerCase(Locale.ROOT).replace('_', ' ') + "; use attributes or tags");
         }
         return new Key(entity, name);
     }

@@ -40,6 +40,7 @@ public final class JdbcTrackerStore implements TrackerStore {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final RunSearchQuery runSearch;
     private final ExperimentSearchQuery experimentSearch;
+    private final JdbcModelRegistry modelRegistry;
     /** SQLite's writes, one writer thread committing them in groups; null where the database takes concurrent writers. */
     private volatile GroupCommit groupCommit;
 
@@ -66,6 +67,7 @@ public final class JdbcTrackerStore implements TrackerStore {
         this.pool = new ConnectionPool(dialect, 8);
         this.runSearch = new RunSearchQuery(dialect);
         this.experimentSearch = new ExperimentSearchQuery(dialect);
+        this.modelRegistry = new JdbcModelRegistry(this, dialect);
     }
 
     /** Migrations manage their own transactions, one per schema version. */
@@ -745,6 +747,11 @@ public final class JdbcTrackerStore implements TrackerStore {
             SqlQuery.bind(p, java.util.Arrays.asList(values));
             return p.executeUpdate();
         }
+    }
+
+    @Override
+    public ModelRegistry modelRegistry() {
+        return modelRegistry;
     }
 
     @Override

@@ -48,7 +48,23 @@ final class Schema {
             // filtered first page stops after enough matches instead of sorting the whole experiment.
             List.of(
                     "CREATE INDEX runs_by_experiment_newest ON runs (experiment_id, start_time DESC, run_uuid ASC)",
-                    "DROP INDEX runs_by_experiment"));
+                    "DROP INDEX runs_by_experiment"),
+            // Version 3: MLflow's Model Registry. A deleted version keeps its row (stage Deleted_Internal) so that
+            // its number is never reused; a model's versions, tags and aliases are keyed by the model's name.
+            List.of(
+                    "CREATE TABLE registered_models (name TEXT PRIMARY KEY, creation_time BIGINT NOT NULL,"
+                            + " last_updated_time BIGINT NOT NULL, description TEXT)",
+                    "CREATE TABLE registered_model_tags (name TEXT NOT NULL, key TEXT NOT NULL, value TEXT,"
+                            + " PRIMARY KEY (name, key))",
+                    "CREATE TABLE model_versions (name TEXT NOT NULL, version INTEGER NOT NULL, creation_time BIGINT NOT NULL,"
+                            + " last_updated_time BIGINT NOT NULL, description TEXT, current_stage TEXT NOT NULL, source TEXT,"
+                            + " storage_location TEXT, run_id TEXT, run_link TEXT, status TEXT NOT NULL,"
+                            + " PRIMARY KEY (name, version))",
+                    "CREATE INDEX model_versions_by_run ON model_versions (run_id)",
+                    "CREATE TABLE model_version_tags (name TEXT NOT NULL, version INTEGER NOT NULL, key TEXT NOT NULL,"
+                            + " value TEXT, PRIMARY KEY (name, version, key))",
+                    "CREATE TABLE registered_model_aliases (name TEXT NOT NULL, alias TEXT NOT NULL, version INTEGER NOT NULL,"
+                            + " PRIMARY KEY (name, alias))"));
 
     static final int LATEST = MIGRATIONS.size();
 

@@ -57,6 +57,9 @@ public interface TrackerStore extends AutoCloseable {
     Page<Run> searchRuns(List<String> experimentIds, String filter, ViewType viewType, int maxResults,
             List<String> orderBy, String pageToken);
 
+    /** MLflow's Model Registry, kept in the same database. */
+    ModelRegistry modelRegistry();
+
     /** Where the data lives, without credentials, for logs. */
     String describe();
 

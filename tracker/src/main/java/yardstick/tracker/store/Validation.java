@@ -19,6 +19,10 @@ public final class Validation {
     public static final int MAX_EXPERIMENT_NAME_LENGTH = 500;
     public static final int MAX_DATASETS_PER_REQUEST = 1000;
 
+    public static final int MAX_ALIAS_LENGTH = 255;
+
+    private static final Pattern VALID_ALIAS = Pattern.compile("^[\\w\\-]*$", Pattern.UNICODE_CHARACTER_CLASS);
+    private static final Pattern VERSION_ALIAS = Pattern.compile("^[vV]\\d+$");
     private static final Pattern VALID_NAME = Pattern.compile("^[/\\w.\\- :]*$", Pattern.UNICODE_CHARACTER_CLASS);
     private static final String BAD_CHARACTERS = "Names may only contain alphanumerics, underscores (_), dashes (-),"
             + " periods (.), spaces ( ), colon(:) and slashes (/).";
@@ -121,6 +125,43 @@ public final class Validation {
         }
         if (name.length() > MAX_EXPERIMENT_NAME_LENGTH) {
             throw MlflowException.invalidParameter("Experiment name exceeds the maximum length of " + MAX_EXPERIMENT_NAME_LENGTH);
+        }
+    }
+
+    /** A registered model's name: any non-empty text, as in MLflow. */
+    public static void modelName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw MlflowException.invalidParameter("Registered model name cannot be empty.");
+        }
+    }
+
+    /** A model version number, which MLflow's API carries as a string; returns it as a number. */
+    public static int modelVersion(String version) {
+        try {
+            return Integer.parseInt(version == null ? "" : version.trim());
+        } catch (NumberFormatException e) {
+            throw MlflowException.invalidParameter("Model version must be an integer, got '" + version + "'");
+        }
+    }
+
+    /** An alias: letters, digits, _ and -, at most 255 characters, neither "latest" nor a version name like v3. */
+    public static void modelAlias(String alias) {
+        if (alias == null || alias.isEmpty()) {
+            throw MlflowException.invalidParameter("Registered model alias name cannot be empty.");
+        }
+        if (!VALID_ALIAS.matcher(alias).matches()) {
+            throw MlflowException.invalidParameter("Invalid alias name: '" + abbreviate(alias)
+                    + "'. Names may only contain alphanumerics, underscores (_), and dashes (-).");
+        }
+        if (alias.length() > MAX_ALIAS_LENGTH) {
+            throw MlflowException.invalidParameter("Registered model alias name '" + abbreviate(alias) + "' had length "
+                    + alias.length() + ", which exceeded length limit of " + MAX_ALIAS_LENGTH);
+        }
+        if (alias.equalsIgnoreCase("latest")) {
+            throw MlflowException.invalidParameter("'latest' alias name (case insensitive) is reserved.");
+        }
+        if (VERSION_ALIAS.matcher(alias).matches()) {
+            throw MlflowException.invalidParameter("Version alias name '" + alias + "' is reserved.");
         }
     }
 
