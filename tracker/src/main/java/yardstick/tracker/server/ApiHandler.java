@@ -12,15 +12,20 @@ import yardstick.tracker.model.ErrorCode;
 import yardstick.tracker.model.MlflowException;
 import yardstick.tracker.store.TrackerStore;
 
-/** Serves {@code /api/2.0/mlflow/*}: JSON bodies for POST and PATCH, query strings for GET. */
+/**
+ * Serves {@code /api/2.0/mlflow/*}: the tracking endpoints and the Model Registry's. JSON bodies for POST, PATCH
+ * and DELETE (as MLflow's clients send them), query strings for GET.
+ */
 public final class ApiHandler implements HttpHandler {
     public static final String PREFIX = "/api/2.0/mlflow/";
     private static final int MAX_BODY_BYTES = 32 * 1024 * 1024;
 
     private final RestApi api;
+    private final RegistryApi registry;
 
     public ApiHandler(TrackerStore store, ArtifactRepository artifacts) {
         this.api = new RestApi(store, artifacts);
+        this.registry = new RegistryApi(store.modelRegistry());
     }
 
     @Override
@@ -28,12 +33,27 @@ public final class ApiHandler implements HttpHandler {
         try {
             String path = ex.getRequestURI().getPath();
             String endpoint = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : path;
-            ObjectNode fields = switch (ex.getRequestMethod()) {
+            String method = ex.getRequestMethod();
+            ObjectNode fields = switch (method) {
                 case "GET", "HEAD" -> Exchanges.queryFields(ex.getRequestURI().getRawQuery());
                 case "POST", "PATCH", "PUT" -> body(ex);
-                default -> throw new MlflowException(ErrorCode.BAD_REQUEST, "Method " + ex.getRequestMethod() + " not allowed");
+                // A DELETE carries its fields in a JSON body; a query string is read when there is no body.
+                case "DELETE" -> {
+                    ObjectNode b = body(ex);
+                    yield b.isEmpty() ? Exchanges.queryFields(ex.getRequestURI().getRawQuery()) : b;
+                }
+                default -> throw new MlflowException(ErrorCode.BAD_REQUEST, "Method " + method + " not allowed");
             };
-            Exchanges.sendJson(ex, 200, api.handle(endpoint, new Request(fields, ex.getRequestHeaders().getFirst("User-Agent"))));
+            Request request = new Request(fields, ex.getRequestHeaders().getFirst("User-Agent"));
+            ObjectNode answer;
+            if (registry.serves(endpoint)) {
+                answer = registry.handle(method, endpoint, request);
+            } else if (method.equals("DELETE")) {
+                throw new MlflowException(ErrorCode.BAD_REQUEST, "Method DELETE not allowed for " + endpoint);
+            } else {
+                answer = api.handle(endpoint, request);
+            }
+            Exchanges.sendJson(ex, 200, answer);
         } catch (Exception | Error e) {
             Exchanges.sendError(ex, e);
         } finally {

@@ -9,7 +9,10 @@ import java.util.List;
 import yardstick.tracker.model.DatasetInput;
 import yardstick.tracker.model.Experiment;
 import yardstick.tracker.model.Metric;
+import yardstick.tracker.model.ModelAlias;
+import yardstick.tracker.model.ModelVersion;
 import yardstick.tracker.model.Param;
+import yardstick.tracker.model.RegisteredModel;
 import yardstick.tracker.model.Run;
 import yardstick.tracker.model.RunInfo;
 import yardstick.tracker.model.Tag;
@@ -101,6 +104,52 @@ public final class JsonCodec {
         }
         n.put("timestamp", m.timestamp());
         n.put("step", m.step());
+        return n;
+    }
+
+    /** A registered model as MLflow's {@code RegisteredModel} message; a null description is left out. */
+    public static ObjectNode registeredModel(RegisteredModel m) {
+        ObjectNode n = object();
+        n.put("name", m.name());
+        n.put("creation_timestamp", m.creationTimestamp());
+        n.put("last_updated_timestamp", m.lastUpdatedTimestamp());
+        if (m.description() != null) {
+            n.put("description", m.description());
+        }
+        ArrayNode latest = n.putArray("latest_versions");
+        for (ModelVersion v : m.latestVersions()) {
+            latest.add(modelVersion(v));
+        }
+        tags(n.putArray("tags"), m.tags());
+        ArrayNode aliases = n.putArray("aliases");
+        for (ModelAlias a : m.aliases()) {
+            aliases.addObject().put("alias", a.alias()).put("version", Integer.toString(a.version()));
+        }
+        return n;
+    }
+
+    /** A model version as MLflow's {@code ModelVersion} message: the version number is a string there. */
+    public static ObjectNode modelVersion(ModelVersion v) {
+        ObjectNode n = object();
+        n.put("name", v.name());
+        n.put("version", Integer.toString(v.version()));
+        n.put("creation_timestamp", v.creationTimestamp());
+        n.put("last_updated_timestamp", v.lastUpdatedTimestamp());
+        if (v.description() != null) {
+            n.put("description", v.description());
+        }
+        n.put("current_stage", v.currentStage());
+        n.put("source", v.source());
+        if (v.runId() != null) {
+            n.put("run_id", v.runId());
+        }
+        if (v.runLink() != null) {
+            n.put("run_link", v.runLink());
+        }
+        n.put("status", v.status());
+        tags(n.putArray("tags"), v.tags());
+        ArrayNode aliases = n.putArray("aliases");
+        v.aliases().forEach(aliases::add);
         return n;
     }
 

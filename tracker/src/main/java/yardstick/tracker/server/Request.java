@@ -92,6 +92,21 @@ final class Request {
         return v.intValue();
     }
 
+    /** A bool field: a JSON boolean, or "true"/"false" as a query string carries it. */
+    Boolean bool(String name) {
+        JsonNode n = node(name);
+        if (n == null) {
+            return null;
+        }
+        if (n.isBoolean()) {
+            return n.booleanValue();
+        }
+        if (n.isTextual() && (n.textValue().equalsIgnoreCase("true") || n.textValue().equalsIgnoreCase("false"))) {
+            return Boolean.parseBoolean(n.textValue());
+        }
+        throw wrongType(name, n, "a boolean");
+    }
+
     List<String> stringList(String name) {
         JsonNode n = node(name);
         if (n == null) {

@@ -50,10 +50,12 @@ final class Pages {
 
     private final TrackerStore store;
     private final ArtifactRepository artifacts;
+    private final ModelPages models;
 
     Pages(TrackerStore store, ArtifactRepository artifacts) {
         this.store = store;
         this.artifacts = artifacts;
+        this.models = new ModelPages(store.modelRegistry());
     }
 
     Response render(String rawPath, ObjectNode query) {
@@ -72,6 +74,12 @@ final class Pages {
         }
         if (parts.length == 3 && parts[0].equals("runs") && parts[2].equals("raw")) {
             return raw(parts[1], text(query, "path"));
+        }
+        if (parts.length == 1 && parts[0].equals("models")) {
+            return Response.html(models.models(text(query, "page_token")));
+        }
+        if (parts.length == 2 && parts[0].equals("models") && !parts[1].isEmpty()) {
+            return Response.html(models.model(parts[1]));
         }
         if (parts.length == 1 && parts[0].equals("compare")) {
             return Response.html(compare(list(query, "run")));
@@ -421,7 +429,8 @@ final class Pages {
                 + " · Yardstick</title><style>body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}"
                 + "table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;"
                 + "font-size:14px}tr.diff td{background:#fff3bf}.error{color:#b00020}pre{background:#f6f8fa;padding:.75em;"
-                + "overflow:auto}.metric,.compare-chart{display:inline-block;margin:.5em}</style></head><body>"
+                + "overflow:auto}.metric,.compare-chart{display:inline-block;margin:.5em}nav{margin-bottom:1em}</style></head>"
+                + "<body><nav id=\"nav\"><a href=\"/\">Experiments</a> · <a id=\"nav-models\" href=\"/models\">Models</a></nav>"
                 + body + "</body></html>";
     }
 
