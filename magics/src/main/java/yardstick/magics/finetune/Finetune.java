@@ -16,7 +16,15 @@ import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import yardstick.magics.YardstickHome;
+import java.util.LinkedHashMap;
+import java.util.List;
+import yardstick.magics.finetune.gpu.SystemMetrics;
 import yardstick.magics.finetune.job.Backend;
+import yardstick.magics.finetune.job.CommandSpec;
+import yardstick.magics.finetune.job.JobListener;
+import yardstick.magics.finetune.job.RunMetrics;
+import yardstick.magics.llm.ModelCatalog;
+import yardstick.magics.track.ModelRegistry;
 import yardstick.magics.finetune.job.JobException;
 import yardstick.magics.finetune.job.JobMonitor;
 import yardstick.magics.finetune.job.JobRecord;
@@ -44,6 +52,9 @@ public final class Finetune {
     private final Map<String, Backend> backends;
     private final Supplier<Tracking> tracking;
     private final Map<String, JobMonitor> monitors = new ConcurrentHashMap<>();
+    private final Map<String, SystemMetrics> samplers = new ConcurrentHashMap<>();
+    private final GpuPool gpus;
+    private volatile String lastLaunched;
 
     /**
      * @param tracking where runs go; it may return null (no tracking)
@@ -52,6 +63,17 @@ public final class Finetune {
         this.registry = registry;
         this.backends = Map.copyOf(backends);
         this.tracking = tracking;
+        this.gpus = new GpuPool(registry.root(), this::processAlive);
+    }
+
+    /** Whether a job's process still runs: the GPU ledger drops holders whose job is gone. */
+    private boolean processAlive(String id) {
+        try {
+            JobRecord r = registry.get(id);
+            return !r.state().done() && backend(r.backend()).alive(r);
+        } catch (RuntimeException gone) {
+            return false;
+        }
     }
 
     /** This JVM's jobs: under YARDSTICK_HOME/jobs, the local and Slurm backends, the notebook's tracking. */
@@ -84,24 +106,104 @@ public final class Finetune {
 
     /** Validates the spec and its data, starts the job and returns its id; {@code cell} is logged with the run. */
     public String launch(JobSpec spec, String cell) {
+        if (spec.isCommand()) return launchCommand(spec, cell);
         JobSpec s = new JobValidator(registry).validate(spec);
         Backend backend = backend(s.backend());
         String id = registry.newId();
         s = s.withId(id);
+        writeSpec(s, registry.dir(id));
+        JobRecord r = JobRecord.created(id, backend.name(), JobState.RUNNING);
+        registry.save(r);
+        TrackedRun run = openRun(s, cell);
+        r = backend.launch(r, registry.dir(id));
+        registry.save(r);
+        lastLaunched = id;
+        follow(id, backend, 0, run);
+        return id;
+    }
+
+    /**
+     * A command job: its run is created first, so the trainer gets MLflow's variables and logs into it; the job waits
+     * QUEUED until the GPUs it asks for are free, then starts pinned to them.
+     */
+    private String launchCommand(JobSpec spec, String cell) {
+        JobSpec s = new JobValidator(registry).validateCommand(spec, gpus);
+        Backend backend = backend(s.backend());
+        String id = registry.newId();
+        s = s.withId(id);
         Path dir = registry.dir(id);
+        writeSpec(s, dir);
+        TrackedRun run = openRun(s, cell);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("YARDSTICK_JOB_ID", id);
+        env.put("YARDSTICK_JOB_DIR", dir.toAbsolutePath().toString());
+        if (run != null) env.putAll(mlflowEnv(run));
+        int n = Math.max(0, s.gpus());
+        boolean local = backend.name().equals("local");
+        List<Integer> granted = local && n > 0 ? gpus.tryAcquire(id, n) : List.of();
+        JobRecord r = JobRecord.created(id, backend.name(), granted == null ? JobState.QUEUED : JobState.RUNNING);
+        if (run != null) r = r.withRunId(run.id());
+        registry.save(r);
+        lastLaunched = id;
+        if (granted == null) {
+            System.out.println("job " + id + " is QUEUED until " + n + " GPU" + (n == 1 ? "" : "s") + " are free");
+            JobSpec queued = s;
+            Thread.ofVirtual().name("yardstick-queue-" + id).start(() -> {
+                try {
+                    start(queued, backend, gpus.acquire(id, n), env, run);
+                } catch (RuntimeException | InterruptedException e) {
+                    JobRecord q = registry.get(id);
+                    if (!q.state().done()) registry.save(q.ended(q.cancelRequested() ? JobState.KILLED : JobState.FAILED,
+                            q.cancelRequested() ? "cancelled while queued" : "could not start: " + e.getMessage()));
+                }
+            });
+        } else {
+            start(s, backend, granted, env, run);
+        }
+        follow(id, backend, 0, run);
+        return id;
+    }
+
+    /** Starts a command job on its GPUs (none on Slurm, which places GPUs itself) with system metrics sampled into its run. */
+    private void start(JobSpec s, Backend backend, List<Integer> granted, Map<String, String> env, TrackedRun run) {
+        Map<String, String> e = new LinkedHashMap<>(env);
+        if (backend.name().equals("local")) e.put("CUDA_VISIBLE_DEVICES", GpuPool.visibleDevices(granted));
+        JobRecord r = registry.get(s.id());
+        if (r.cancelRequested()) {
+            gpus.release(s.id());
+            return;
+        }
+        try {
+            r = backend.launch(r.running(granted), registry.dir(s.id()), e);
+        } catch (RuntimeException failed) {
+            gpus.release(s.id());
+            registry.save(r.ended(JobState.FAILED, failed.getMessage()));
+            throw failed;
+        }
+        registry.save(r);
+        if (run != null && backend.name().equals("local")) samplers.put(s.id(), GpuPool.sample(granted, run));
+    }
+
+    /** MLflow's environment contract: where to log, into which run, and the credentials the notebook uses. */
+    private Map<String, String> mlflowEnv(TrackedRun run) {
+        Tracking t = tracking.get();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("MLFLOW_TRACKING_URI", t.uri().toString());
+        env.put("MLFLOW_EXPERIMENT_ID", t.experimentId());
+        env.put("MLFLOW_RUN_ID", run.id());
+        Tracking.Settings st = t.settings();
+        if (st.token() != null) env.put("MLFLOW_TRACKING_TOKEN", st.token());
+        if (st.username() != null) env.put("MLFLOW_TRACKING_USERNAME", st.username());
+        if (st.password() != null) env.put("MLFLOW_TRACKING_PASSWORD", st.password());
+        return env;
+    }
+
+    private static void writeSpec(JobSpec s, Path dir) {
         try {
             s.write(dir.resolve(TrainerMain.SPEC));
         } catch (IOException e) {
             throw new JobException("cannot write the job's spec in " + dir + ": " + e.getMessage(), e);
         }
-        JobRecord r = new JobRecord(id, backend.name(), 0, 0, null, null, JobState.RUNNING, null, false,
-                System.currentTimeMillis(), 0, 1);
-        registry.save(r);
-        TrackedRun run = openRun(s, cell);
-        r = backend.launch(r, dir);
-        registry.save(r);
-        follow(id, backend, 0, run);
-        return id;
     }
 
     public String launch(JobSpec spec) {
@@ -112,6 +214,7 @@ public final class Finetune {
         Tracking t = tracking.get();
         if (t == null) return null;
         try {
+            if (s.isCommand()) return openCommandRun(t, s, cell);
             TrackedRun run = t.child(s.name() != null ? s.name() : "finetune " + s.task(), "finetune", cell);
             run.param("job", s.id()).param("task", s.task()).param("data", s.data()).param("base", String.valueOf(s.base()))
                     .param("epochs", s.epochs()).param("lr", s.lr()).param("batch", s.batch()).param("device", s.device())
@@ -126,33 +229,84 @@ public final class Finetune {
         }
     }
 
+    /**
+     * A command job's run, created before the command starts (its id goes into the command's environment): the command
+     * line, folder, host and backend as params, the data files as inputs by content digest. Params the trainer logs
+     * itself (total_steps, lr) keep their own names.
+     */
+    private static TrackedRun openCommandRun(Tracking t, JobSpec s, String cell) {
+        CommandSpec c = s.command();
+        String first = c.line().strip().split("\\s+", 2)[0];
+        TrackedRun run = t.child(s.name() != null ? s.name() : "finetune " + Path.of(first).getFileName(), "finetune", cell);
+        run.param("job", s.id()).param("command", c.line()).param("workdir", c.workdir()).param("backend", s.backend())
+                .param("gpus_requested", s.gpus()).param("nodes", c.nodes());
+        if (s.maxSteps() > 0) run.param("max_steps", s.maxSteps());
+        run.tag("yardstick.job.id", s.id()).tag("yardstick.job.host", host());
+        for (String d : c.data()) run.input(Path.of(d).getFileName().toString(), Path.of(d));
+        run.id(); // the command needs it: wait for the tracker to answer now
+        return run;
+    }
+
+    private static String host() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
+
     /** Starts following a job: a progress bar in the current cell, metrics to its run, its final state on disk. */
     private JobMonitor follow(String id, Backend backend, long offset, TrackedRun run) {
-        JobMonitor m = new JobMonitor(registry, backend, id, offset);
+        JobSpec spec = registry.spec(id);
+        Path dir = registry.dir(id);
+        boolean relay = !spec.isCommand();
+        Tracking t = tracking.get();
+        String knownRun = registry.get(id).runId();
+        RunMetrics metrics = spec.isCommand() && t != null && knownRun != null ? new TrackerRunMetrics(t.client(), knownRun) : null;
+        JobMonitor m = new JobMonitor(registry, backend, id, offset, metrics);
         ProgressView view = ProgressView.forCell(id);
         if (view != null) m.listen(view);
         if (run != null) {
-            m.listen(TrackerListener.of(run));
-            // The run id is known once the tracker answers: record it without holding up the launching cell.
-            Thread.ofVirtual().start(() -> {
-                try {
-                    String runId = run.id();
-                    synchronized (this) {
-                        registry.save(registry.get(id).withRunId(runId));
+            m.listen(TrackerListener.of(run, dir, relay));
+            if (knownRun == null) {
+                // The run id is known once the tracker answers: record it without holding up the launching cell.
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        String runId = run.id();
+                        synchronized (this) {
+                            registry.save(registry.get(id).withRunId(runId));
+                        }
+                    } catch (RuntimeException e) {
+                        // No id (tracking off or unreachable): Models.classifier takes the job id as well.
                     }
-                } catch (RuntimeException e) {
-                    // No id (tracking off or unreachable): Models.classifier takes the job id as well.
-                }
-            });
-        } else {
-            JobRecord r = registry.get(id);
-            Tracking t = r.runId() == null ? null : tracking.get();
-            if (t != null) {
-                m.listen(TrackerListener.of(t.client(), new ArtifactClient(t.uri()), r.runId()));
+                });
             }
+        } else if (t != null && knownRun != null) {
+            m.listen(TrackerListener.of(t.client(), new ArtifactClient(t.uri()), knownRun, dir, relay));
         }
+        if (spec.isCommand()) m.listen(new JobListener() {
+            @Override
+            public void ended(JobRecord r, Progress last, Path result, String logTail) {
+                commandEnded(r, spec);
+            }
+        });
         monitors.put(id, m);
         return m.start();
+    }
+
+    /** A command job's end: its GPUs go back to the pool, its sampler stops, and a finished job is registered if asked. */
+    private void commandEnded(JobRecord r, JobSpec spec) {
+        SystemMetrics s = samplers.remove(r.id());
+        if (s != null) s.stop();
+        gpus.release(r.id());
+        if (r.state() == JobState.FINISHED && spec.register() != null) {
+            try {
+                String v = register(r.id(), spec.register());
+                System.out.println("job " + r.id() + " registered as models:/" + spec.register() + "/" + v);
+            } catch (RuntimeException e) {
+                System.err.println("Yardstick: job " + r.id() + " finished but was not registered: " + e.getMessage());
+            }
+        }
     }
 
     /**
@@ -161,7 +315,7 @@ public final class Finetune {
      */
     public JobRecord status(String id) {
         JobRecord r = registry.get(id);
-        if (r.state() == JobState.RUNNING && !monitors.containsKey(id)) attach(id);
+        if (!r.state().done() && !monitors.containsKey(id)) attach(id);
         return registry.get(id);
     }
 
@@ -187,7 +341,7 @@ public final class Finetune {
         IntColumn step = IntColumn.create("step");
         DoubleColumn loss = DoubleColumn.create("loss");
         for (JobRecord r : registry.list()) {
-            if (r.state() == JobState.RUNNING && !monitors.containsKey(r.id())) attach(r.id());
+            if (!r.state().done() && !monitors.containsKey(r.id())) attach(r.id());
             JobSpec s = registry.spec(r.id());
             Progress p = progress(r.id());
             id.append(r.id());
@@ -209,21 +363,95 @@ public final class Finetune {
         return registry.logTail(id, lines);
     }
 
-    /** Stops a running job within 5 s and marks it KILLED; returns its final record. */
+    /** Stops a running job within 5 s (a queued one leaves the line) and marks it KILLED; returns its final record. */
     public JobRecord cancel(String id) {
         JobRecord r = registry.get(id);
         if (r.state().done()) throw new JobException("job " + id + " has already ended: " + r.state());
         JobMonitor m = attach(id);
         r = r.withCancelRequested();
         registry.save(r);
+        gpus.cancel(id);
         backend(r.backend()).cancel(r);
         return await(m, Duration.ofSeconds(10));
+    }
+
+    /** The job this JVM launched last: what {@code %finetune wait} with no id waits for. */
+    public String lastLaunched() {
+        if (lastLaunched == null) throw new JobException("no job was launched in this session: name one (see %finetune status)");
+        return lastLaunched;
+    }
+
+    /** This machine's GPUs and the jobs holding them, for {@code %gpus}. */
+    public Map<Integer, String> gpuHolders() {
+        return gpus.holders();
+    }
+
+    /**
+     * Makes a finished job's model a new version of the registered model {@code name} (created on first use) and
+     * returns the version: the run's weights file for a local model, the served model's endpoint for a hosted one.
+     */
+    public String register(String runOrJobId, String name) {
+        JobRecord r = find(runOrJobId);
+        if (r.state() != JobState.FINISHED) {
+            throw new JobException("job " + r.id() + " is " + r.state() + ": only a finished job can be registered");
+        }
+        if (r.runId() == null) throw new JobException("job " + r.id() + " has no run (tracking was off): nothing to register");
+        Tracking t = tracking.get();
+        if (t == null) throw new JobException("tracking is off: the model registry is the tracker's");
+        if (!name.matches("[A-Za-z0-9._ -]{1,200}")) throw new JobException("'" + name + "' is not a model name (letters, digits, . _ - and spaces)");
+        ModelRegistry reg = new ModelRegistry(t.client(), new ArtifactClient(t.uri()));
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("yardstick.job.id", r.id());
+        Path hosted = registry.dir(r.id()).resolve(ModelCatalog.TUNED_MODEL);
+        if (Files.isRegularFile(hosted)) {
+            tags.putAll(hostedTags(hosted));
+            return reg.register(name, r.runId(), null, tags);
+        }
+        tags.put(ModelRegistry.KIND, "local");
+        return reg.register(name, r.runId(), modelArtifact(r), tags);
+    }
+
+    /** A hosted fine-tune's model as version tags: the endpoint that serves it and its name there. */
+    private static Map<String, String> hostedTags(Path modelJson) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(modelJson.toFile());
+            Map<String, String> tags = new LinkedHashMap<>();
+            tags.put(ModelRegistry.KIND, "endpoint");
+            tags.put(ModelRegistry.MODEL, n.path("fine_tuned_model").asText());
+            tags.put(ModelRegistry.BASE_URL, n.path("base_url").asText());
+            if (n.hasNonNull("key_env")) tags.put(ModelRegistry.KEY_ENV, n.get("key_env").asText());
+            return tags;
+        } catch (IOException e) {
+            throw new JobException("cannot read " + modelJson + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The artifact a version points at: the job's {@code --model-artifact}, else its first weights file. */
+    private String modelArtifact(JobRecord r) {
+        JobSpec s = registry.spec(r.id());
+        if (s.isCommand() && s.command().modelArtifact() != null) return s.command().modelArtifact();
+        if (!s.isCommand()) return TrainLoop.RESULT;
+        Tracking t = tracking.get();
+        java.util.Deque<String> dirs = new java.util.ArrayDeque<>(List.of(""));
+        while (!dirs.isEmpty()) {
+            String d = dirs.poll();
+            for (var f : d.isEmpty() ? t.client().listArtifacts(r.runId()) : t.client().listArtifacts(r.runId(), d)) {
+                if (f.getIsDir()) dirs.add(f.getPath());
+                else if (f.getPath().endsWith(".ysw") && !f.getPath().endsWith("adapter.ysw")) return f.getPath();
+            }
+        }
+        throw new JobException("job " + r.id() + "'s run has no weights file (.ysw) among its artifacts: launch it with"
+                + " --model-artifact PATH naming what to register");
     }
 
     /** Continues an ended job (cancelled or failed) from its last checkpoint, as the same job id and run. */
     public String resume(String id) {
         JobRecord r = registry.get(id);
-        if (r.state() == JobState.RUNNING) throw new JobException("job " + id + " is still running");
+        if (registry.spec(id).isCommand()) {
+            throw new JobException("job " + id + " runs a command: Yardstick cannot resume it; launch it again (with your"
+                    + " trainer's own resume option)");
+        }
+        if (!r.state().done()) throw new JobException("job " + id + " is still " + r.state());
         if (r.state() == JobState.FINISHED) throw new JobException("job " + id + " has finished; launch a new one with --base " + id);
         Path dir = registry.dir(id);
         Path ckpt;

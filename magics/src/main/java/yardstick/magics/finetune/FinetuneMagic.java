@@ -2,13 +2,16 @@ package yardstick.magics.finetune;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import yardstick.kernel.magic.Args;
 import yardstick.kernel.magic.Magic;
 import yardstick.kernel.magic.MagicCall;
 import yardstick.kernel.magic.MagicException;
 import yardstick.magics.finetune.job.JobException;
+import yardstick.magics.finetune.job.CommandSpec;
 import yardstick.magics.finetune.job.JobRecord;
 import yardstick.magics.finetune.job.JobSpec;
 
@@ -16,7 +19,8 @@ import yardstick.magics.finetune.job.JobSpec;
 public final class FinetuneMagic implements Magic {
     private static final Args.Spec LAUNCH = Args.Spec.of(Set.of("--task", "--data", "--base", "--epochs", "--lr", "--batch",
             "--device", "--backend", "--name", "--steps", "--checkpoint-every", "--context", "--dim", "--layers", "--heads",
-            "--text-column", "--label-column", "--gpus", "--seed"), Set.of());
+            "--text-column", "--label-column", "--gpus", "--seed", "--command", "--workdir", "--env", "--nodes",
+            "--ntasks-per-node", "--progress-metric", "--max-steps", "--register", "--model-artifact"), Set.of());
     private static final Args.Spec OTHER = Args.Spec.of(Set.of("-n", "--timeout"), Set.of());
 
     @Override
@@ -26,14 +30,25 @@ public final class FinetuneMagic implements Magic {
 
     @Override
     public String usage() {
-        return "%finetune launch --task classify|lm --data FILE [--base MODEL_OR_JOB] [--epochs N] [--lr X] [--batch N]"
-                + " [--device auto|cpu|gpu] [--backend local|slurm] [--name NAME] [--steps N] | %finetune status [ID]"
-                + " | %finetune logs ID [-n 40] | %finetune cancel ID | %finetune resume ID | %finetune wait ID [--timeout 600]";
+        return "%finetune launch --command \"CMD ARGS...\" [--gpus N] [--nodes N] [--ntasks-per-node N] [--backend local|slurm]"
+                + " [--workdir DIR] [--env K=V]... [--data FILE]... [--name NAME] [--register MODEL] [--progress-metric loss]"
+                + " [--max-steps N] [--model-artifact PATH]"
+                + " | %finetune launch --task classify|lm --data FILE [--base MODEL_OR_JOB] [--epochs N] [--lr X] [--batch N]"
+                + " [--device auto|cpu|gpu] [--backend local|slurm] [--name NAME] [--steps N] [--register MODEL]"
+                + " | %finetune status [ID] | %finetune logs ID [-n 40] | %finetune cancel ID | %finetune resume ID"
+                + " | %finetune wait [ID] [--timeout 600] | %finetune register JOB MODEL";
     }
 
     @Override
     public String help() {
-        return "Fine-tunes as background jobs. 'launch' checks the spec and the data, starts the trainer (a child JVM"
+        return "Fine-tunes as background jobs. 'launch --command' runs any trainer (a PyTorch script, torchrun, a Hugging"
+                + " Face or torchtune recipe) with MLflow's environment (MLFLOW_TRACKING_URI, MLFLOW_EXPERIMENT_ID,"
+                + " MLFLOW_RUN_ID) pointing at a child run created first, so the trainer's own MLflow logging lands there;"
+                + " the progress bar follows the run's --progress-metric; --gpus N waits QUEUED until N GPUs are free and"
+                + " pins the job to them with CUDA_VISIBLE_DEVICES (default: one GPU where there is one); exit 0 is"
+                + " FINISHED, anything else FAILED with the log's end; cancel kills the whole process group (scancel on"
+                + " Slurm). --register MODEL makes the finished job's weights a version of MODEL, promptable as"
+                + " models:/MODEL/VERSION. 'launch --task' checks the spec and the data, starts the trainer (a child JVM"
                 + " running DJL on PyTorch, or an sbatch job) and returns the job id at once; a progress bar follows it"
                 + " and the tracker gets a child run with loss and throughput per step. classify trains a head over"
                 + " frozen MiniLM embeddings (columns text, label); lm trains a small byte-level transformer (from"
@@ -45,7 +60,7 @@ public final class FinetuneMagic implements Magic {
     @Override
     public Object run(MagicCall call) throws Exception {
         List<String> words = call.words();
-        if (words.isEmpty()) throw new MagicException("missing subcommand: launch, status, logs, cancel, resume or wait");
+        if (words.isEmpty()) throw new MagicException("missing subcommand: launch, status, logs, cancel, resume, wait or register");
         String sub = words.get(0);
         List<String> rest = words.subList(1, words.size());
         Finetune jobs = Finetune.jobs();
@@ -70,13 +85,50 @@ public final class FinetuneMagic implements Magic {
                 }
                 case "wait" -> {
                     Args a = Args.parse(rest, OTHER);
-                    yield describe(jobs, jobs.await(id(a), Duration.ofSeconds(a.intOption("--timeout", 600))));
+                    String id = a.positionals().isEmpty() ? jobs.lastLaunched() : a.positionals().get(0);
+                    yield describe(jobs, jobs.await(id, Duration.ofSeconds(a.intOption("--timeout", 600))));
                 }
-                default -> throw new MagicException("unknown subcommand '" + sub + "': use launch, status, logs, cancel, resume or wait");
+                case "register" -> {
+                    Args a = Args.parse(rest, OTHER);
+                    if (a.positionals().size() != 2) throw new MagicException("usage: %finetune register JOB_OR_RUN MODEL_NAME");
+                    String name = a.positionals().get(1);
+                    yield "registered as models:/" + name + "/" + jobs.register(a.positionals().get(0), name);
+                }
+                default -> throw new MagicException("unknown subcommand '" + sub + "': use launch, status, logs, cancel,"
+                        + " resume, wait or register");
             };
         } catch (JobException e) {
             throw new MagicException(e.getMessage(), e);
         }
+    }
+
+    /** A command job from the magic's options; paths are relative to the notebook's folder. */
+    private static JobSpec commandSpec(MagicCall call, Args a, String command) throws MagicException {
+        if (a.option("--task", null) != null) throw new MagicException("--command and --task exclude each other: a command job runs your trainer");
+        Path cwd = call.context().workingDirectory();
+        Path workdir = cwd.resolve(a.option("--workdir", "."));
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String kv : a.all("--env")) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) throw new MagicException("--env " + kv + ": expected NAME=VALUE");
+            env.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        String gpus = a.option("--gpus", "auto");
+        int n;
+        try {
+            n = gpus.equals("auto") ? -1 : Integer.parseInt(gpus);
+        } catch (NumberFormatException e) {
+            throw new MagicException("--gpus must be a number or auto, not '" + gpus + "'");
+        }
+        if (n < -1) throw new MagicException("--gpus must be 0 or more, not " + n);
+        CommandSpec c = CommandSpec.of(command, workdir.toString()).withEnv(env).withData(a.all("--data"))
+                .withProgressMetric(a.option("--progress-metric", null))
+                .withNodes(a.intOption("--nodes", 1), a.intOption("--ntasks-per-node", 1))
+                .withModelArtifact(a.option("--model-artifact", null));
+        JobSpec s = JobSpec.command(command, workdir.toString()).withCommand(c)
+                .withPlacement(a.option("--device", "auto"), a.option("--backend", "local"), n)
+                .withName(a.option("--name", null)).withRegister(a.option("--register", null));
+        return s.withTraining(0, 0, 0, a.intOption("--max-steps", 0), 0);
     }
 
     private static String id(Args a) throws MagicException {
@@ -90,8 +142,10 @@ public final class FinetuneMagic implements Magic {
     }
 
     private Object launch(MagicCall call, Finetune jobs, Args a) throws MagicException {
+        String command = a.option("--command", null);
+        if (command != null) return jobs.launch(commandSpec(call, a, command), "%finetune " + call.rawArgs());
         String task = a.option("--task", null);
-        if (task == null) throw new MagicException("--task classify|lm is required");
+        if (task == null) throw new MagicException("--command \"CMD ARGS...\" or --task classify|lm is required");
         String data = a.option("--data", null);
         if (data == null) throw new MagicException("--data FILE is required");
         Path file = call.context().workingDirectory().resolve(data);
@@ -104,7 +158,8 @@ public final class FinetuneMagic implements Magic {
                 .withModel(a.intOption("--context", d.context()), a.intOption("--dim", d.dim()), a.intOption("--layers", d.layers()),
                         a.intOption("--heads", d.heads()))
                 .withColumns(a.option("--text-column", "text"), a.option("--label-column", "label"))
-                .withSeed(a.intOption("--seed", (int) d.seed()));
+                .withSeed(a.intOption("--seed", (int) d.seed()))
+                .withRegister(a.option("--register", null));
         String id = jobs.launch(s, "%finetune " + call.rawArgs());
         return id;
     }

@@ -12,11 +12,19 @@ import yardstick.tracker.client.ArtifactClient;
 
 /**
  * Sends a job's progress to its run: loss and throughput per step, the trainer's own metrics, and at the end the
- * model, the progress file and the log as artifacts and the run's final status. Tracking must never stop a job, so
- * errors are printed once and the job goes on.
+ * model, the progress file and the log as artifacts and the run's final status. A command job's trainer logs its own
+ * metrics, so for it only the end is sent ({@code relay} false). Tracking must never stop a job, so errors are printed
+ * once and the job goes on.
  */
 abstract class TrackerListener implements JobListener {
+    private final Path dir;
+    private final boolean relay;
     private boolean warned;
+
+    TrackerListener(Path dir, boolean relay) {
+        this.dir = dir;
+        this.relay = relay;
+    }
 
     abstract void log(String key, double value, long step);
 
@@ -26,6 +34,7 @@ abstract class TrackerListener implements JobListener {
 
     @Override
     public void step(Progress p) {
+        if (!relay) return;
         guard(() -> {
             if (!Double.isNaN(p.loss())) log("loss", p.loss(), p.step());
             log("throughput", p.throughput(), p.step());
@@ -34,18 +43,15 @@ abstract class TrackerListener implements JobListener {
 
     @Override
     public void metric(String key, double value, long step) {
-        guard(() -> log(key, value, step));
+        if (relay) guard(() -> log(key, value, step));
     }
 
     @Override
     public void ended(JobRecord r, Progress last, Path result, String logTail) {
         guard(() -> {
             if (result != null && Files.isRegularFile(result)) artifact(result);
-            Path dir = result != null ? result.getParent() : null;
-            if (dir != null) {
-                for (String f : new String[] {"progress.jsonl", "log.txt", "spec.json"}) {
-                    if (Files.isRegularFile(dir.resolve(f))) artifact(dir.resolve(f));
-                }
+            for (String f : new String[] {"progress.jsonl", "log.txt", "spec.json"}) {
+                if (Files.isRegularFile(dir.resolve(f))) artifact(dir.resolve(f));
             }
             end(r.state().name());
         });
@@ -61,8 +67,8 @@ abstract class TrackerListener implements JobListener {
     }
 
     /** Through a run this JVM opened. */
-    static TrackerListener of(TrackedRun run) {
-        return new TrackerListener() {
+    static TrackerListener of(TrackedRun run, Path dir, boolean relay) {
+        return new TrackerListener(dir, relay) {
             @Override
             void log(String key, double value, long step) {
                 run.metric(key, value, step);
@@ -81,8 +87,8 @@ abstract class TrackerListener implements JobListener {
     }
 
     /** Through the tracker's client, for a job re-attached after a restart (its run was opened by an earlier kernel). */
-    static TrackerListener of(MlflowClient client, ArtifactClient artifacts, String runId) {
-        return new TrackerListener() {
+    static TrackerListener of(MlflowClient client, ArtifactClient artifacts, String runId, Path dir, boolean relay) {
+        return new TrackerListener(dir, relay) {
             @Override
             void log(String key, double value, long step) {
                 client.logMetric(runId, key, value, System.currentTimeMillis(), step);

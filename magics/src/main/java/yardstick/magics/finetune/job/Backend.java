@@ -1,6 +1,7 @@
 package yardstick.magics.finetune.job;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Runs a job's trainer somewhere: a child process of this JVM, or a Slurm cluster. */
 public interface Backend {
@@ -8,6 +9,14 @@ public interface Backend {
 
     /** Starts the trainer for the job in {@code dir} (spec.json written) and returns the record with its handle. */
     JobRecord launch(JobRecord record, Path dir);
+
+    /**
+     * Starts the job with {@code env} added to its environment (MLflow's variables for a command job, the GPUs it was
+     * given); a backend that runs no command ignores it.
+     */
+    default JobRecord launch(JobRecord record, Path dir, Map<String, String> env) {
+        return launch(record, dir);
+    }
 
     /** True while the trainer is still running (or queued). */
     boolean alive(JobRecord record);

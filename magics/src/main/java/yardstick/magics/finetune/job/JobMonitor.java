@@ -16,7 +16,9 @@ import yardstick.magics.finetune.train.TrainerMain;
  * Follows one running job: reads new lines of its {@code progress.jsonl} five times a second, passes them to its
  * listeners, and settles the job's final state when the trainer ends: {@code FINISHED} on a {@code done} line,
  * {@code KILLED} when a cancel was asked for, {@code FAILED} with the trainer's reason (or the end of its log when it
- * died without one). Runs on a daemon thread, so a notebook's cell returns at once.
+ * died without one). A command job writes no progress file: its trainer logs to its run, so the monitor reads the run's
+ * latest metrics instead, and settles by the command's exit status. Runs on a daemon thread, so a notebook's cell
+ * returns at once.
  */
 public final class JobMonitor implements Runnable {
     static final long POLL_MS = 200;
@@ -31,12 +33,39 @@ public final class JobMonitor implements Runnable {
     private String failure;
     private boolean finished;
     private Path result;
+    private final RunMetrics metrics;
+    private final boolean command;
+    private final String progressMetric;
+    private final long maxSteps;
+    private final long startedMs = System.currentTimeMillis();
+    private long steps;
+    private long lastStep = -1, rateStep;
+    private long rateMs;
+    private double rate;
 
     public JobMonitor(JobRegistry registry, Backend backend, String id, long offset) {
+        this(registry, backend, id, offset, null);
+    }
+
+    /** @param metrics a command job's run, read for its progress; null for other jobs, or when tracking is off */
+    public JobMonitor(JobRegistry registry, Backend backend, String id, long offset, RunMetrics metrics) {
         this.registry = registry;
         this.backend = backend;
         this.id = id;
         this.offset = offset;
+        this.metrics = metrics;
+        JobSpec spec = specOrNull(registry, id);
+        this.command = spec != null && spec.isCommand();
+        this.progressMetric = command ? spec.command().progressMetric() : CommandSpec.DEFAULT_PROGRESS_METRIC;
+        this.maxSteps = command ? spec.maxSteps() : 0;
+    }
+
+    private static JobSpec specOrNull(JobRegistry registry, String id) {
+        try {
+            return registry.spec(id);
+        } catch (JobException noSpec) {
+            return null;
+        }
     }
 
     public JobMonitor listen(JobListener l) {
@@ -64,7 +93,12 @@ public final class JobMonitor implements Runnable {
     public void run() {
         try {
             while (true) {
-                boolean alive = backend.alive(registry.get(id));
+                JobRecord r = registry.get(id);
+                if (r.state() == JobState.QUEUED) {
+                    Thread.sleep(POLL_MS);
+                    continue;
+                }
+                boolean alive = backend.alive(r);
                 readNew();
                 if (finished || failure != null || !alive) {
                     readNew();
@@ -87,7 +121,8 @@ public final class JobMonitor implements Runnable {
         for (int i = 0; i < 25 && backend.alive(r); i++) Thread.sleep(POLL_MS);
         r = registry.get(id);
         JobRecord end;
-        if (finished) end = r.ended(JobState.FINISHED, null);
+        if (command) end = commandEnd(r);
+        else if (finished) end = r.ended(JobState.FINISHED, null);
         else if (r.cancelRequested()) end = r.ended(JobState.KILLED, "cancelled");
         else if (failure != null) end = r.ended(JobState.FAILED, failure);
         else end = r.ended(JobState.FAILED, "the trainer stopped without finishing (killed, or out of memory?)");
@@ -97,8 +132,65 @@ public final class JobMonitor implements Runnable {
         done.complete(end);
     }
 
+    /** A command's end, by the status its wrapper recorded: none recorded means the wrapper was killed too. */
+    private JobRecord commandEnd(JobRecord r) {
+        java.util.OptionalInt code = CommandJob.exitCode(registry.dir(id));
+        if (r.cancelRequested()) return r.ended(JobState.KILLED, "cancelled");
+        if (code.isEmpty()) return r.ended(JobState.FAILED, "the command stopped without an exit status (its process group was killed)");
+        if (code.getAsInt() == 0) return r.ended(JobState.FINISHED, null);
+        return r.ended(JobState.FAILED, CommandJob.describe(code.getAsInt()));
+    }
+
+    /**
+     * A command job's step: the latest point of its progress metric. The bar's length is {@code --max-steps}, else
+     * the run's {@code total_steps} (or {@code max_steps}) param once the trainer logged it.
+     */
+    private void readMetrics() {
+        RunMetrics.Snapshot snap;
+        try {
+            snap = metrics.read();
+        } catch (RuntimeException trackerDown) {
+            return; // the trainer keeps its own metrics; the bar waits for the tracker
+        }
+        RunMetrics.Latest m = snap.metrics().get(progressMetric);
+        if (steps == 0) steps = maxSteps > 0 ? maxSteps : firstNumber(snap.params(), "total_steps", "max_steps");
+        if (m == null || m.step() == lastStep) return;
+        long now = System.currentTimeMillis();
+        if (rateMs == 0) {
+            rateMs = now;
+            rateStep = m.step();
+        } else if (now - rateMs >= 1000) {
+            rate = (m.step() - rateStep) * 1000.0 / (now - rateMs);
+            rateMs = now;
+            rateStep = m.step();
+        }
+        lastStep = m.step();
+        RunMetrics.Latest epoch = snap.metrics().get("epoch");
+        double eta = rate > 0 && steps > 0 ? (steps - m.step()) / rate : Double.NaN;
+        last = new Progress(m.step(), Math.max(steps, m.step()), epoch == null ? 0 : (int) epoch.value(), m.value(), rate,
+                "steps/s", eta, (now - startedMs) / 1000.0);
+        for (JobListener l : listeners) l.step(last);
+    }
+
+    private static long firstNumber(java.util.Map<String, String> params, String... keys) {
+        for (String k : keys) {
+            String v = params.get(k);
+            if (v == null) continue;
+            try {
+                return (long) Double.parseDouble(v.strip());
+            } catch (NumberFormatException notANumber) {
+                // try the next name
+            }
+        }
+        return 0;
+    }
+
     /** Reads whole lines appended since the last call; a half-written last line waits for the next. */
     private void readNew() throws IOException {
+        if (command) {
+            if (metrics != null) readMetrics();
+            return;
+        }
         Path file = registry.dir(id).resolve(TrainerMain.PROGRESS);
         if (!Files.isRegularFile(file)) return;
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {

@@ -63,10 +63,58 @@ public final class JobValidator {
         return withData(s, data).withBase(embedder);
     }
 
+    /**
+     * Checks a command job: the command's program, its folder, its data files (JSON lines parsed, the first bad line
+     * named), the placement, and the GPUs it asks for against those {@code gpus} found; resolves {@code --gpus auto}
+     * (-1) to one GPU where there is one and none elsewhere.
+     */
+    public JobSpec validateCommand(JobSpec s, GpuCount gpus) {
+        CommandSpec c = s.command();
+        if (!Set.of("local", "slurm").contains(s.backend())) {
+            throw new JobException("--backend must be local, slurm or openai, not '" + s.backend() + "'");
+        }
+        Path dir = Path.of(c.workdir() == null ? "." : c.workdir()).toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) throw new JobException("--workdir " + dir + " is not a folder");
+        List<String> data = new java.util.ArrayList<>();
+        for (String d : c.data()) {
+            Path f = dir.resolve(d).normalize();
+            if (!Files.isRegularFile(f)) throw new JobException("--data " + d + ": no such file (" + f + ")");
+            if (!Files.isReadable(f)) throw new JobException("--data " + d + ": not readable (" + f + ")");
+            if (f.getFileName().toString().endsWith(".jsonl")) TrainingData.checkJsonLines(f);
+            data.add(f.toString());
+        }
+        for (String k : c.env().keySet()) {
+            if (!k.matches("[A-Za-z_][A-Za-z0-9_]*")) throw new JobException("--env " + k + ": not a variable name");
+        }
+        if (c.nodes() > 1 && !s.backend().equals("slurm")) {
+            throw new JobException("--nodes " + c.nodes() + " needs --backend slurm: the local backend runs on this machine");
+        }
+        if (s.maxSteps() < 0) throw new JobException("--max-steps must be 0 or more, not " + s.maxSteps());
+        int n = s.gpus();
+        if (s.backend().equals("local")) {
+            int found = gpus.count();
+            if (n < 0) n = Math.min(1, found);
+            if (n > found) {
+                throw new JobException("--gpus " + n + " asked for " + n + " GPU" + (n == 1 ? "" : "s") + "; this machine has "
+                        + gpus.describe() + ": nothing was launched");
+            }
+            CommandJob.checkProgram(c.line(), dir, c.env());
+        } else if (n < 0) {
+            n = "gpu".equals(s.device()) ? 1 : 0;
+        }
+        return s.withCommand(c.withWorkdir(dir.toString()).withData(data)).withPlacement(s.device(), s.backend(), n);
+    }
+
+    /** What the validator needs to know of this machine's GPUs. */
+    public interface GpuCount {
+        int count();
+
+        /** "none (nvidia-smi not found)", "1: 0 NVIDIA H100 80GB HBM3". */
+        String describe();
+    }
+
     private static JobSpec withData(JobSpec s, Path data) {
-        return new JobSpec(s.id(), s.task(), data.toString(), s.base(), s.epochs(), s.lr(), s.batch(), s.device(),
-                s.backend(), s.name(), s.maxSteps(), s.checkpointEvery(), s.context(), s.dim(), s.layers(), s.heads(),
-                s.seed(), s.textColumn(), s.labelColumn(), s.resumeFrom(), s.gpus());
+        return s.withData(data.toString());
     }
 
     /** {@code local} (the bundled model), a finished job's id, or a weights file; null trains a new model. */

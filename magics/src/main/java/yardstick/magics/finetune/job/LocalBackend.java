@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import yardstick.magics.finetune.train.TrainerMain;
@@ -53,10 +54,45 @@ public final class LocalBackend implements Backend {
 
     @Override
     public JobRecord launch(JobRecord record, Path dir) {
+        return launch(record, dir, Map.of());
+    }
+
+    @Override
+    public JobRecord launch(JobRecord record, Path dir, Map<String, String> env) {
+        JobSpec spec;
+        try {
+            spec = JobSpec.read(dir.resolve(TrainerMain.SPEC));
+        } catch (IOException e) {
+            throw new JobException("cannot read the job's spec in " + dir + ": " + e.getMessage(), e);
+        }
+        return spec.isCommand() ? launchCommand(record, dir, spec.command(), env) : launchTrainer(record, dir);
+    }
+
+    /**
+     * A command in a session of its own ({@code setsid}): it outlives the kernel, and a cancel reaches every process it
+     * started (data loaders, {@code torchrun} workers) by signalling the whole process group.
+     */
+    private JobRecord launchCommand(JobRecord record, Path dir, CommandSpec c, Map<String, String> env) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("setsid");
+        cmd.addAll(CommandJob.wrapped(c.line(), dir));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(Path.of(c.workdir()).toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(JobRegistry.LOG).toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putAll(env);
+        pb.environment().putAll(c.env());
+        return start(pb, record);
+    }
+
+    private JobRecord launchTrainer(JobRecord record, Path dir) {
         ProcessBuilder pb = new ProcessBuilder(command(dir)).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(JobRegistry.LOG).toFile()));
         pb.environment().put("DJL_CACHE_DIR", djlCache.toAbsolutePath().toString());
         pb.environment().put("DJL_OFFLINE", "true");
+        return start(pb, record);
+    }
+
+    private static JobRecord start(ProcessBuilder pb, JobRecord record) {
         try {
             Process p = pb.start();
             long start = p.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
@@ -82,17 +118,49 @@ public final class LocalBackend implements Backend {
         Optional<ProcessHandle> h = handle(r);
         if (h.isEmpty() || !h.get().isAlive()) return;
         ProcessHandle p = h.get();
-        p.destroy();
+        boolean group = leadsGroup(p.pid());
+        signal(p, group, "TERM");
         try {
             p.onExit().get(3, TimeUnit.SECONDS);
+            // What the group's leader left behind (a data loader that ignored SIGTERM) goes too.
+            if (group) signal(p, true, "KILL");
         } catch (Exception stillRunning) {
             // A trainer busy in native code may ignore SIGTERM: stop it for sure.
-            p.destroyForcibly();
+            signal(p, group, "KILL");
             try {
                 p.onExit().get(2, TimeUnit.SECONDS);
             } catch (Exception e) {
                 throw new JobException("the trainer (pid " + r.pid() + ") did not stop within 5 s");
             }
+        }
+    }
+
+    /** True when the process leads its own process group, as a command job started by {@code setsid} does. */
+    static boolean leadsGroup(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so count from its end.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[2]) == pid;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Signals the process, or its whole process group (a command job leads its own). */
+    private static void signal(ProcessHandle p, boolean group, String sig) {
+        if (!group) {
+            if (sig.equals("KILL")) p.destroyForcibly();
+            else p.destroy();
+            return;
+        }
+        try {
+            new ProcessBuilder("kill", "-" + sig, "--", "-" + p.pid()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            p.destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

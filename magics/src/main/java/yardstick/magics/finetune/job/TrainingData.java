@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -76,14 +77,20 @@ public final class TrainingData {
         }
     }
 
-    private static List<Row> jsonl(Path file, String textColumn, String labelColumn) {
+    /** Fails on the first line of a JSON-lines file that is not a JSON object, or on a file with no rows. */
+    public static void checkJsonLines(Path file) {
+        if (objects(file).isEmpty()) throw new JobException(file + " has no rows");
+    }
+
+    /** Each non-blank line's object, with its line number; the first line that is not a JSON object is named. */
+    private static List<Map.Entry<Integer, JsonNode>> objects(Path file) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new JobException("cannot read " + file + ": " + e.getMessage());
         }
-        List<Row> rows = new ArrayList<>();
+        List<Map.Entry<Integer, JsonNode>> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty()) continue;
@@ -94,6 +101,16 @@ public final class TrainingData {
                 throw new JobException(file + " line " + (i + 1) + " is not valid JSON");
             }
             if (!n.isObject()) throw new JobException(file + " line " + (i + 1) + " is not a JSON object");
+            out.add(Map.entry(i, n));
+        }
+        return out;
+    }
+
+    private static List<Row> jsonl(Path file, String textColumn, String labelColumn) {
+        List<Row> rows = new ArrayList<>();
+        for (Map.Entry<Integer, JsonNode> e : objects(file)) {
+            int i = e.getKey();
+            JsonNode n = e.getValue();
             if (!n.has(textColumn)) {
                 throw new JobException(file + " line " + (i + 1) + " has no column '" + textColumn + "'; it has "
                         + fieldNames(n));
