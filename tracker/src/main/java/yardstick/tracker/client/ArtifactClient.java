@@ -79,6 +79,40 @@ public final class ArtifactClient {
         return body.path("run").path("info").path("artifact_uri").asText();
     }
 
+    /** A registered model version's download URI, read from the Model Registry ({@code model-versions/get-download-uri}). */
+    public String modelVersionDownloadUri(String name, String version) throws IOException {
+        URI uri = URI.create(trackingUri + "/api/2.0/mlflow/model-versions/get-download-uri?name="
+                + URLEncoder.encode(name, StandardCharsets.UTF_8) + "&version=" + URLEncoder.encode(version, StandardCharsets.UTF_8));
+        return send(request(uri).GET(), HttpResponse.BodyHandlers.ofInputStream()).path("artifact_uri").asText();
+    }
+
+    /**
+     * Downloads a registered model version's files into {@code destination}, in Java: the stock MLflow Java client's
+     * {@code downloadModelVersion} runs Python's {@code mlflow} instead. The version's download URI must be one the
+     * artifact proxy serves ({@code mlflow-artifacts:}), as Yardstick's tracker gives for versions registered from a
+     * run's artifacts. A directory's contents land under {@code destination}, a single file at it. Returns destination.
+     */
+    public Path downloadModelVersion(String name, String version, Path destination) throws IOException {
+        String uri = modelVersionDownloadUri(name, version);
+        if (!uri.startsWith(SCHEME)) {
+            throw new IllegalArgumentException("Model '" + name + "' version " + version + " is stored at " + uri
+                    + ", which is not served by the tracking server's artifact proxy (mlflow-artifacts:)");
+        }
+        if (!list(uri, "").isEmpty()) {
+            return download(uri, "", destination);
+        }
+        try {
+            // Nothing listed: the URI names one file, or an empty directory.
+            get(repositoryPath(uri), destination);
+        } catch (ArtifactClientException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            Files.createDirectories(destination);
+        }
+        return destination;
+    }
+
     /**
      * Uploads a file, or a directory with everything under it, to {@code artifactPath} (null or empty:
      * the root) under the run's artifact URI. A file keeps its name: {@code upload(uri, a/b.txt, "x")} makes {@code x/b.txt}.
