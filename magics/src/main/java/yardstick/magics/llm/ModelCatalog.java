@@ -1,6 +1,7 @@
 package yardstick.magics.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,6 +38,8 @@ import tech.tablesaw.api.Table;
  */
 public final class ModelCatalog {
     public static final String OPENAI_DEFAULT_URL = "https://api.openai.com/v1";
+    /** What a finished hosted fine-tune leaves in its job folder: the model's name and where it is served. */
+    public static final String TUNED_MODEL = "model.json";
     private static final Set<String> KEYS = Set.of("provider", "base_url", "model", "key_env", "price_per_1k",
             "price_per_1k_input", "price_per_1k_output", "timeout_s");
 
@@ -127,9 +130,42 @@ public final class ModelCatalog {
         if (e != null) return e;
         if (name.equals("local")) return local();
         if (name.startsWith("local:")) return local().withModel(name);
+        Endpoint tuned = fineTuned(name);
+        if (tuned != null) return tuned;
         if (fromEnvironment != null) return fromEnvironment.withModel(name);
         throw LlmException.fatal("no model named '" + name + "': " + (endpoints.isEmpty() ? "" : file + " names "
                 + endpoints.keySet() + "; ") + "set OPENAI_BASE_URL to prompt any model an endpoint serves");
+    }
+
+    /**
+     * A model a hosted fine-tune made (or one of its checkpoints), on the endpoint that trained it: the job wrote
+     * {@code jobs/ID/}{@value #TUNED_MODEL} with {@code fine_tuned_model}, {@code base_url}, {@code key_env} and
+     * {@code checkpoints}. Null when no finished job made it.
+     */
+    private Endpoint fineTuned(String name) {
+        Path jobs = file.resolveSibling("jobs");
+        if (!Files.isDirectory(jobs)) return null;
+        try (var dirs = Files.newDirectoryStream(jobs)) {
+            for (Path d : dirs) {
+                Path f = d.resolve(TUNED_MODEL);
+                JsonNode n;
+                try {
+                    n = Files.isRegularFile(f) ? new ObjectMapper().readTree(f.toFile()) : null;
+                } catch (IOException beingWritten) {
+                    continue;
+                }
+                if (n == null || !n.path("base_url").isTextual()) continue;
+                boolean match = name.equals(n.path("fine_tuned_model").asText(null));
+                for (JsonNode c : n.path("checkpoints")) match |= name.equals(c.path("fine_tuned_model_checkpoint").asText(null));
+                if (match) {
+                    return new Endpoint(name, "openai", n.get("base_url").asText(), name, n.path("key_env").asText(null),
+                            0, 0, Endpoint.DEFAULT_TIMEOUT, "fine-tune job " + d.getFileName());
+                }
+            }
+        } catch (IOException unreadable) {
+            // No jobs folder to list: the name is resolved as if no job had made it.
+        }
+        return null;
     }
 
     /** The default: models.yaml's {@code default}, the environment's endpoint, the first entry, else {@code local}. */
