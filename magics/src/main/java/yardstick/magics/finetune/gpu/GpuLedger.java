@@ -71,6 +71,7 @@ final class GpuLedger {
     record Change<T>(State next, T result) {}
 
     /** Reads the state, applies {@code change} and writes what it returns, with no other change in between. */
+    @SuppressWarnings("try") // the file lock is held for the block, never read
     <T> T update(Function<State, Change<T>> change) {
         ReentrantLock local = LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
         local.lock();
