@@ -1,13 +1,29 @@
 package yardstick.magics.finetune.slurm;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import yardstick.magics.finetune.job.Backend;
+import yardstick.magics.finetune.job.CommandJob;
+import yardstick.magics.finetune.job.CommandSpec;
 import yardstick.magics.finetune.job.JobException;
 import yardstick.magics.finetune.job.JobRecord;
 import yardstick.magics.finetune.job.JobSpec;
@@ -17,11 +33,23 @@ import yardstick.magics.finetune.train.TrainerMain;
 /**
  * Runs a job on a Slurm cluster: the spec becomes an {@code sbatch} script (with {@code --gres=gpu:N} when the job
  * asks for a GPU) that starts the same trainer on the job's folder, which must be on a file system the nodes share.
+ * A command job's script runs its line once per task through {@code srun}, with the variables torchrun-style
+ * trainers meet by ({@code MASTER_ADDR}, {@code MASTER_PORT}, {@code WORLD_SIZE}, {@code RANK}, ...), and records the
+ * step's exit status in the job folder as {@link CommandJob} does everywhere.
  * Status comes from {@code squeue} while the job is queued or running and from {@code sacct} once it has ended,
  * cancelling is {@code scancel}, the log is the job's output file ({@code log.txt} in the job folder).
  */
 public final class SlurmBackend implements Backend {
     public static final String SCRIPT = "job.sbatch";
+    /**
+     * How long sbatch may take to queue a job. With its controller down sbatch retries for Slurm's MessageTimeout
+     * (10 s by default, often more on big clusters) before it says so; a notebook's cell should not wait longer.
+     */
+    public static final Duration SUBMIT_LIMIT = Duration.ofSeconds(10);
+    /** Unless the job's --env sets MASTER_PORT: a port from the job id, unprivileged and below Linux's ephemeral range. */
+    static final String DEFAULT_MASTER_PORT = "$((15000 + SLURM_JOB_ID % 15000))";
+    private static final Pattern JOB_ID = Pattern.compile("(?m)^(\\d+)(;\\S*)?$");
+    private static final Duration COMMAND_LIMIT = Duration.ofSeconds(30);
     private final Path djlCache;
     private final Supplier<Map<String, String>> env;
 
@@ -41,7 +69,7 @@ public final class SlurmBackend implements Backend {
         return "slurm";
     }
 
-    /** The batch script for a job folder. */
+    /** The batch script that runs the trainer on a job folder. */
     public String script(JobSpec spec, Path dir) {
         StringBuilder s = new StringBuilder("#!/bin/bash\n");
         s.append("#SBATCH --job-name=yardstick-").append(spec.id()).append('\n');
@@ -58,19 +86,138 @@ public final class SlurmBackend implements Backend {
         return s.toString();
     }
 
+    /**
+     * The batch script of a command job: {@code nodes} x {@code tasksPerNode} tasks, each running the line with its
+     * own rank; the status of the whole {@code srun} step lands in {@link CommandJob#EXIT_FILE}. srun runs even one
+     * task, so that every job meets the same variables, its tasks are one step Slurm accounts and signals, and one
+     * failed rank ends the others ({@code --kill-on-bad-exit}) instead of leaving them waiting on it forever.
+     */
+    public String commandScript(JobSpec spec, Path dir, Map<String, String> env) {
+        CommandSpec c = spec.command();
+        Path job = dir.toAbsolutePath();
+        StringBuilder s = new StringBuilder("#!/bin/bash\n");
+        s.append("#SBATCH --job-name=yardstick-").append(spec.id()).append('\n');
+        s.append("#SBATCH --output=").append(optionPath(job.resolve("log.txt"))).append('\n');
+        s.append("#SBATCH --open-mode=append\n");
+        s.append("#SBATCH --chdir=").append(optionPath(Path.of(c.workdir() == null ? "." : c.workdir()).toAbsolutePath()))
+                .append('\n');
+        s.append("#SBATCH --nodes=").append(c.nodes()).append('\n');
+        s.append("#SBATCH --ntasks-per-node=").append(c.tasksPerNode()).append('\n');
+        int gpus = gpusPerNode(spec);
+        if (gpus > 0) s.append("#SBATCH --gres=gpu:").append(gpus).append('\n');
+        // The run to log into and the job (MLflow's contract), then the job's own --env, which may override them.
+        new TreeMap<>(env).forEach((k, v) -> export(s, k, v));
+        new TreeMap<>(c.env()).forEach((k, v) -> export(s, k, v));
+        s.append("# Where the tasks meet, as torchrun and torch.distributed read it; each task learns its rank from srun.\n");
+        s.append("MASTER_ADDR=\"$(scontrol show hostnames \"$SLURM_JOB_NODELIST\" | head -n 1)\"\n");
+        s.append("export MASTER_ADDR=\"${MASTER_ADDR:-$(hostname)}\"\n");
+        s.append("export MASTER_PORT=\"${MASTER_PORT:-").append(DEFAULT_MASTER_PORT).append("}\"\n");
+        s.append("export WORLD_SIZE=\"$SLURM_NTASKS\"\n");
+        s.append("export NNODES=\"$SLURM_JOB_NUM_NODES\"\n");
+        s.append("export LOCAL_WORLD_SIZE=\"$SLURM_NTASKS_PER_NODE\"\n");
+        s.append("# A cancelled job records no status (scancel's SIGTERM reaches this shell too), so it reads as killed.\n");
+        s.append("trap 'exit 143' TERM\n");
+        s.append("srun --kill-on-bad-exit=1 bash -c ").append(quote("export RANK=\"$SLURM_PROCID\" LOCAL_RANK=\"$SLURM_LOCALID\""
+                + " NODE_RANK=\"$SLURM_NODEID\"; exec bash -c \"$1\"")).append(" yardstick-task ").append(quote(c.line()))
+                .append('\n');
+        Path exit = job.resolve(CommandJob.EXIT_FILE);
+        Path tmp = job.resolve(CommandJob.EXIT_FILE + ".tmp");
+        s.append("c=$?\n");
+        s.append("printf '%d\\n' \"$c\" > ").append(quote(tmp.toString())).append(" && mv -f ").append(quote(tmp.toString()))
+                .append(' ').append(quote(exit.toString())).append('\n');
+        s.append("exit \"$c\"\n");
+        return s.toString();
+    }
+
+    /** GPUs per node: as many as asked, one for {@code --device gpu} left at auto, none otherwise. */
+    static int gpusPerNode(JobSpec spec) {
+        if ("cpu".equals(spec.device())) return 0;
+        if (spec.gpus() > 0) return spec.gpus();
+        return spec.gpus() < 0 && "gpu".equals(spec.device()) ? 1 : 0;
+    }
+
+    private static void export(StringBuilder s, String name, String value) {
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) throw new JobException("--env " + name + ": not a variable name");
+        s.append("export ").append(name).append('=').append(quote(value == null ? "" : value)).append('\n');
+    }
+
+    /** A path in an {@code #SBATCH} line, which sbatch splits at blanks unless they are inside double quotes. */
+    private static String optionPath(Path p) {
+        String s = p.toString();
+        if (s.contains("\"") || s.contains("\n")) throw new JobException("Slurm cannot take a path with a quote or a newline: " + s);
+        return s.matches("[A-Za-z0-9_./+,:=@%-]+") ? s : '"' + s + '"';
+    }
+
     @Override
     public JobRecord launch(JobRecord record, Path dir) {
+        return launch(record, dir, Map.of());
+    }
+
+    @Override
+    public JobRecord launch(JobRecord record, Path dir, Map<String, String> env) {
         JobSpec spec;
+        Path script = dir.resolve(SCRIPT);
         try {
             spec = JobSpec.read(dir.resolve(TrainerMain.SPEC));
-            Files.writeString(dir.resolve(SCRIPT), script(spec, dir));
+            if (spec.runsCommand()) {
+                // It may hold MLflow's token or password: readable by its owner only.
+                writePrivate(script, commandScript(spec, dir, env));
+            } else {
+                Files.writeString(script, script(spec, dir));
+            }
         } catch (IOException e) {
             throw new JobException("cannot write the batch script: " + e.getMessage(), e);
         }
-        String out = run("sbatch", "--parsable", dir.resolve(SCRIPT).toString()).strip();
-        String jobId = out.contains(";") ? out.substring(0, out.indexOf(';')) : out;
-        if (!jobId.matches("\\d+")) throw new JobException("sbatch answered '" + out + "', not a job id");
-        return record.withSlurmId(jobId);
+        return record.withSlurmId(submit(script, spec));
+    }
+
+    /** Queues the script and returns Slurm's job id, or says plainly why Slurm would not take it. */
+    private String submit(Path script, JobSpec spec) {
+        Result r = exec(SUBMIT_LIMIT, "sbatch", "--parsable", script.toString());
+        String out = r.out().strip();
+        if (r.timedOut()) {
+            throw new JobException("Slurm's controller did not answer sbatch within " + SUBMIT_LIMIT.toSeconds()
+                    + " s: is slurmctld running? " + slurmConf() + (out.isEmpty() ? "" : " (" + lastLine(out) + ")")
+                    + "; if it queues the job after all, it is named yardstick-" + spec.id());
+        }
+        if (r.code() != 0) {
+            if (out.contains("Unable to contact slurm controller") || out.contains("Connection refused")
+                    || out.contains("Socket timed out") || out.contains("Zero Bytes were transmitted")) {
+                throw new JobException("Slurm's controller is not answering (" + lastLine(out) + "): is slurmctld running? "
+                        + slurmConf());
+            }
+            if (out.contains("Munge") || out.contains("munge")) {
+                throw new JobException("Slurm cannot authenticate this machine (" + lastLine(out)
+                        + "): is munged running here, with the cluster's key?");
+            }
+            throw new JobException("sbatch refused the job: " + out);
+        }
+        Matcher m = JOB_ID.matcher(out);
+        if (!m.find()) throw new JobException("sbatch answered '" + out + "', not a job id");
+        return m.group(1);
+    }
+
+    /** Where Slurm's commands look for the cluster, for a message. */
+    private String slurmConf() {
+        String conf = env.get().get("SLURM_CONF");
+        if (conf == null || conf.isBlank()) conf = System.getenv("SLURM_CONF");
+        return conf == null || conf.isBlank() ? "SLURM_CONF is not set (Slurm reads /etc/slurm/slurm.conf)"
+                : "SLURM_CONF=" + conf;
+    }
+
+    private static String lastLine(String out) {
+        String[] lines = out.strip().split("\n");
+        return lines[lines.length - 1].strip();
+    }
+
+    private static void writePrivate(Path file, String text) throws IOException {
+        Files.deleteIfExists(file);
+        try (WritableByteChannel ch = Files.newByteChannel(file, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            Channels.newOutputStream(ch).write(text.getBytes(StandardCharsets.UTF_8));
+        } catch (UnsupportedOperationException | FileAlreadyExistsException e) {
+            Files.writeString(file, text);
+        }
     }
 
     /** The job's state in the queue (PENDING, RUNNING, COMPLETING, ...), or null once it has left it. */
@@ -131,32 +278,58 @@ public final class SlurmBackend implements Backend {
     }
 
     private String run(String... cmd) {
-        return exec(cmd).check(cmd[0]);
+        return exec(COMMAND_LIMIT, cmd).check(cmd[0]);
     }
 
-    private record Result(int code, String out) {
+    private Result exec(String... cmd) {
+        return exec(COMMAND_LIMIT, cmd);
+    }
+
+    private record Result(int code, String out, boolean timedOut) {
         String check(String what) {
+            if (timedOut) throw new JobException(what + " did not answer within " + COMMAND_LIMIT.toSeconds() + " s");
             if (code != 0) throw new JobException(what + " failed: " + out.strip());
             return out;
         }
     }
 
-    private Result exec(String... cmd) {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    /** Runs a Slurm command, its output read beside it so that the time limit holds even while it prints nothing. */
+    private Result exec(Duration limit, String... cmd) {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().putAll(env.get());
         try {
             Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()),
+                    r -> Thread.ofVirtual().start(r));
+            if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                throw new JobException(cmd[0] + " did not answer within 30 s");
+                p.waitFor(2, TimeUnit.SECONDS);
+                return new Result(-1, output(out), true);
             }
-            return new Result(p.exitValue(), out);
+            return new Result(p.exitValue(), output(out), false);
         } catch (IOException e) {
             throw new JobException(cmd[0] + " is not available (" + e.getMessage() + "): is this a Slurm login node?", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new JobException("interrupted while running " + cmd[0], e);
+        }
+    }
+
+    private static String readAll(InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What the command printed; a process that left a child holding its output gives what came within a second. */
+    private static String output(CompletableFuture<String> out) throws InterruptedException {
+        try {
+            return out.get(1, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return "";
         }
     }
 

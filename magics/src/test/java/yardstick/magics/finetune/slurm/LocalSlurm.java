@@ -64,6 +64,15 @@ final class LocalSlurm implements AutoCloseable {
         return conf;
     }
 
+    /**
+     * A copy of this cluster's configuration whose controller port nobody listens on: Slurm's commands given it meet a
+     * cluster whose slurmctld is down, while this one goes on serving the other tests.
+     */
+    Path confWithoutController() throws IOException {
+        String text = Files.readString(conf).replaceFirst("(?m)^SlurmctldPort=\\d+$", "SlurmctldPort=" + freePort());
+        return Files.writeString(dir.resolve("down.conf"), text);
+    }
+
     private void boot() throws IOException, InterruptedException {
         Path munge = Files.createDirectories(dir.resolve("munge"));
         Files.createDirectories(dir.resolve("state"));
