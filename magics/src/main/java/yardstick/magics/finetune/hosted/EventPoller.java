@@ -128,6 +128,10 @@ final class EventPoller implements Runnable {
                 log("cannot write the job's progress, trying again: " + e.getMessage());
             } catch (InterruptedException e) {
                 return;
+            } catch (RuntimeException e) {
+                // A bug or an answer this code cannot read: end the job rather than leave it running for ever.
+                end(line("failed").put("reason", "following job " + job.fineTuningJobId() + " failed: " + e));
+                return;
             }
             if (finished || stopped) return;
             long wait = failures == 0 ? every.toMillis() : Math.min(MAX_BACKOFF_MS, every.toMillis() << Math.min(failures, 10));
