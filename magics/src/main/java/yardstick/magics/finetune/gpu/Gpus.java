@@ -72,7 +72,10 @@ public final class Gpus {
         return gpus.isEmpty() ? GpuList.none("nvidia-smi lists no GPUs") : new GpuList(gpus, null);
     }
 
-    /** The processes with a CUDA context on any GPU; empty when there are none or nvidia-smi cannot say. */
+    /**
+     * The processes with a CUDA context on any GPU; empty when there are none or nvidia-smi cannot say. Inside a
+     * container nvidia-smi sees only the container's own processes, often none at all.
+     */
     public List<GpuProcess> processes() {
         if (nvidiaSmi == null) return List.of();
         List<GpuProcess> out = new ArrayList<>();

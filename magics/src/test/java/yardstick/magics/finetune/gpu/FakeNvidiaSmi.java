@@ -11,7 +11,7 @@ import java.util.List;
  * A stand-in for {@code nvidia-smi}, since no GPU runs where the tests do: a shell script that answers exactly the
  * two queries Yardstick makes with the CSV nvidia-smi prints for them ({@code --format=csv,noheader,nounits}: one line
  * per GPU, fields joined by ", "), from files the test rewrites between calls, and refuses any other query as
- * nvidia-smi does. Rows are kept in index order.
+ * nvidia-smi does (the wording and exit status 2 of the real one on an H200). Rows are kept in index order.
  */
 final class FakeNvidiaSmi {
     private final Path dir;
@@ -37,7 +37,7 @@ final class FakeNvidiaSmi {
                 case "$1" in
                   --query-gpu=index,uuid,name,memory.used,memory.total,utilization.gpu) cat "$d/gpus.csv" ;;
                   --query-compute-apps=gpu_uuid,pid,used_memory) cat "$d/apps.csv" ;;
-                  *) echo "Field \\"${1#*=}\\" is not a valid field to query."; exit 2 ;;
+                  *) printf 'Field "%s" is not a valid field to query.\\n\\n' "${1#*=}"; exit 2 ;;
                 esac
                 """);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -26,6 +26,22 @@ class GpusTest {
     }
 
     @Test
+    void readsTheLineARealH200Printed() {
+        // nvidia-smi's answer on an idle H200, recorded byte for byte.
+        assertEquals(new Gpu(0, "GPU-5b02d074-f354-3d76-1cba-bbe583657031", "NVIDIA H200", 0, 143771, 0),
+                Gpus.parseGpu("0, GPU-5b02d074-f354-3d76-1cba-bbe583657031, NVIDIA H200, 0, 143771, 0"));
+    }
+
+    @Test
+    void anUnknownQueryFieldIsRefusedAsNvidiaSmiRefusesIt() throws Exception {
+        FakeNvidiaSmi smi = FakeNvidiaSmi.in(tmp).gpu(0, "NVIDIA H200", 0, 143771, 0);
+        BoundedCommand.Result r = BoundedCommand.run(List.of(smi.path().toString(), "--query-gpu=bogus",
+                "--format=csv,noheader,nounits"), Duration.ofSeconds(5));
+        assertEquals(2, r.exitCode());
+        assertEquals("Field \"bogus\" is not a valid field to query.\n\n", r.stdout());
+    }
+
+    @Test
     void aNameWithACommaAndValuesNvidiaSmiCannotGiveAreRead() {
         assertEquals(new Gpu(3, "MIG-1", "Tesla, Rev. B", 10, 2048, Gpu.UNKNOWN),
                 Gpus.parseGpu("3, MIG-1, Tesla, Rev. B, 10, 2048, [N/A]"));
