@@ -118,7 +118,7 @@ public final class OpenAiBackend implements Backend, AutoCloseable {
     /** The endpoint that trains: {@code endpoint} from models.yaml with {@code base} as the model, or {@code base} resolved. */
     private Endpoint endpoint(HostedSpec s) {
         if (s.base() == null && s.endpoint() == null) {
-            throw new JobException("--model BASE is required: the hosted model to fine-tune (such as gpt-4.1-mini-2025-04-14)");
+            throw new JobException("--base MODEL is required: the hosted model to fine-tune (such as gpt-4.1-mini-2025-04-14)");
         }
         Endpoint e;
         try {
@@ -132,7 +132,7 @@ public final class OpenAiBackend implements Backend, AutoCloseable {
             throw new JobException("model '" + e.name() + "' runs in this JVM, not on a fine-tuning service: use --backend local,"
                     + " or name an OpenAI-compatible endpoint (OPENAI_BASE_URL, or models.yaml with --endpoint NAME)");
         }
-        if (e.model() == null) throw new JobException("no base model: use --model BASE");
+        if (e.model() == null) throw new JobException("no base model: use --base MODEL");
         return e;
     }
 
