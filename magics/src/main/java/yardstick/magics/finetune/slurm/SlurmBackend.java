@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -49,6 +50,7 @@ public final class SlurmBackend implements Backend {
     /** Unless the job's --env sets MASTER_PORT: a port from the job id, unprivileged and below Linux's ephemeral range. */
     static final String DEFAULT_MASTER_PORT = "$((15000 + SLURM_JOB_ID % 15000))";
     private static final Pattern JOB_ID = Pattern.compile("(?m)^(\\d+)(;\\S*)?$");
+    private static final Pattern EXIT_CODE = Pattern.compile("(\\d+):(\\d+)");
     private static final Duration COMMAND_LIMIT = Duration.ofSeconds(30);
     private final Path djlCache;
     private final Supplier<Map<String, String>> env;
@@ -235,16 +237,36 @@ public final class SlurmBackend implements Backend {
      * record yet. Reads the accounting database, or the job-completion file where a cluster keeps no database.
      */
     public String accountingState(JobRecord r) {
+        String[] f = accounting(r);
+        // "CANCELLED by 0": the state is the first word.
+        return f == null ? null : f[0].split("\\s+")[0];
+    }
+
+    /**
+     * The exit status accounting recorded for a job that ended by itself (COMPLETED or FAILED: the batch script's, so
+     * the srun step's), the shell's 128+n for a signal; empty for a job cancelled, timed out or not yet recorded. For
+     * when the job folder's {@link CommandJob#EXIT_FILE} cannot be seen, as a shared file system's cache may hide it.
+     */
+    public OptionalInt accountingExitCode(JobRecord r) {
+        String[] f = accounting(r);
+        if (f == null || f.length < 2 || !(f[0].equals("COMPLETED") || f[0].equals("FAILED"))) return OptionalInt.empty();
+        Matcher m = EXIT_CODE.matcher(f[1].strip());
+        if (!m.matches()) return OptionalInt.empty();
+        int signal = Integer.parseInt(m.group(2));
+        return OptionalInt.of(signal != 0 ? 128 + signal : Integer.parseInt(m.group(1)));
+    }
+
+    /** The job's last accounting line as State and ExitCode ("3:0", status and signal), or null when it has none. */
+    private String[] accounting(JobRecord r) {
         if (r.slurmId() == null) return null;
-        Result db = exec("sacct", "-n", "-P", "-X", "-o", "State", "-j", r.slurmId());
+        Result db = exec("sacct", "-n", "-P", "-X", "-o", "State,ExitCode", "-j", r.slurmId());
         String out = db.code() == 0 && !db.out().contains("accounting storage is disabled") ? db.out()
-                : exec("sacct", "-c", "-n", "-P", "-o", "State", "-j", r.slurmId()).check("sacct -c");
+                : exec("sacct", "-c", "-n", "-P", "-o", "State,ExitCode", "-j", r.slurmId()).check("sacct -c");
         String last = null;
         for (String line : out.strip().split("\n")) {
             if (!line.isBlank()) last = line.strip();
         }
-        // "CANCELLED by 0": the state is the first word.
-        return last == null ? null : last.split("\\s+")[0];
+        return last == null ? null : last.split("\\|");
     }
 
     @Override

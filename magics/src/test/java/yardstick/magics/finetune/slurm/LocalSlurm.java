@@ -66,11 +66,13 @@ final class LocalSlurm implements AutoCloseable {
 
     /**
      * A copy of this cluster's configuration whose controller port nobody listens on: Slurm's commands given it meet a
-     * cluster whose slurmctld is down, while this one goes on serving the other tests.
+     * cluster whose slurmctld is down, while this one goes on serving the other tests. {@code messageTimeout} is how
+     * many seconds they keep trying (Slurm's MessageTimeout).
      */
-    Path confWithoutController() throws IOException {
-        String text = Files.readString(conf).replaceFirst("(?m)^SlurmctldPort=\\d+$", "SlurmctldPort=" + freePort());
-        return Files.writeString(dir.resolve("down.conf"), text);
+    Path confWithoutController(int messageTimeout) throws IOException {
+        String text = Files.readString(conf).replaceFirst("(?m)^SlurmctldPort=\\d+$", "SlurmctldPort=" + freePort())
+                + "MessageTimeout=" + messageTimeout + "\n";
+        return Files.writeString(dir.resolve("down-" + messageTimeout + ".conf"), text);
     }
 
     private void boot() throws IOException, InterruptedException {

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,6 +101,17 @@ class SlurmCommandJobTest {
         return CommandJob.exitCode(dir);
     }
 
+    /** Accounting's record is written just after the job leaves the queue: polls for it a while. */
+    private static <T> T recorded(Supplier<T> get) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        T v = get.get();
+        while (v == null && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            v = get.get();
+        }
+        return v;
+    }
+
     private static String log(Path dir) {
         try {
             Path f = dir.resolve("log.txt");
@@ -145,7 +157,8 @@ class SlurmCommandJobTest {
         assertEquals("1", seen.get("NNODES"));
         assertEquals("localhost", seen.get("MASTER_ADDR"), "the first host of the allocation");
         assertEquals(String.valueOf(15000 + Long.parseLong(r.slurmId()) % 15000), seen.get("MASTER_PORT"));
-        assertEquals("COMPLETED", b.accountingState(r));
+        assertEquals("COMPLETED", recorded(() -> b.accountingState(r)));
+        assertEquals(OptionalInt.of(0), b.accountingExitCode(r));
         // The script holds MLflow's token: its owner alone may read it.
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(SlurmBackend.SCRIPT))));
         assertFalse(Files.exists(dir.resolve(CommandJob.EXIT_FILE + ".tmp")), "the status was moved into place");
@@ -182,7 +195,8 @@ class SlurmCommandJobTest {
         assertEquals(OptionalInt.of(3), awaitEnd(b, r, dir), () -> log(dir));
         assertEquals("3\n", Files.readString(dir.resolve(CommandJob.EXIT_FILE)));
         assertTrue(log(dir).contains("about to fail"), log(dir));
-        assertEquals("FAILED", b.accountingState(r));
+        assertEquals("FAILED", recorded(() -> b.accountingState(r)));
+        assertEquals(OptionalInt.of(3), b.accountingExitCode(r), "accounting holds the step's status too");
     }
 
     @Test
@@ -209,6 +223,8 @@ class SlurmCommandJobTest {
         assertEquals(List.of(), sleepers(seconds60), "the command is gone");
         assertEquals(OptionalInt.empty(), CommandJob.exitCode(dir), "a cancelled job records no status");
         assertFalse(log(dir).contains("never"));
+        assertEquals("CANCELLED", recorded(() -> b.accountingState(r)));
+        assertEquals(OptionalInt.empty(), b.accountingExitCode(r), "nor does accounting give a cancelled job one");
     }
 
     /** The {@code sleep} processes sleeping this many seconds. */
@@ -218,21 +234,36 @@ class SlurmCommandJobTest {
     }
 
     @Test
-    void aClusterWhoseControllerIsDownIsAPlainErrorWithinTheBound() throws Exception {
-        Path down = slurm.confWithoutController();
-        SlurmBackend b = new SlurmBackend(tmp.resolve("djl"), Map.of("SLURM_CONF", down.toString()));
+    void aClusterWhoseControllerIsDownIsAPlainError() throws Exception {
+        // Slurm's default MessageTimeout: sbatch gives up by itself after 9 s of retries, and says why.
+        Path down = slurm.confWithoutController(10);
+        JobException e = submitTo(down);
+        assertTrue(e.getMessage().startsWith("Slurm's controller "), e.getMessage());
+        assertTrue(e.getMessage().contains("is slurmctld running? SLURM_CONF=" + down), e.getMessage());
+    }
+
+    @Test
+    void aControllerThatStaysSilentIsGivenUpOnAtTheBound() throws Exception {
+        // A cluster that lets sbatch retry for 30 s: the backend stops waiting after SUBMIT_LIMIT.
+        Path down = slurm.confWithoutController(30);
+        JobException e = submitTo(down);
+        String expected = "Slurm's controller did not answer sbatch within " + SlurmBackend.SUBMIT_LIMIT.toSeconds()
+                + " s: is slurmctld running? SLURM_CONF=" + down + "; if it queues the job after all, it is named yardstick-j";
+        assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+    }
+
+    private static JobException submitTo(Path conf) throws IOException {
+        SlurmBackend b = new SlurmBackend(tmp.resolve("djl"), Map.of("SLURM_CONF", conf.toString()));
         JobSpec spec = command("true", tmp.resolve("down"));
         Path dir = jobDir(spec);
-
         long t0 = System.nanoTime();
         JobException e = assertThrows(JobException.class,
                 () -> b.launch(JobRecord.created(spec.id(), "slurm", JobState.RUNNING), dir, env(spec)));
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("sbatch against a stopped controller: %.1f s: %s%n", seconds, e.getMessage());
-        assertTrue(e.getMessage().startsWith("Slurm's controller "), e.getMessage());
-        assertTrue(e.getMessage().contains("is slurmctld running? SLURM_CONF=" + down), e.getMessage());
         // SUBMIT_LIMIT, and a little for the machine being busy.
         assertTrue(seconds < SlurmBackend.SUBMIT_LIMIT.toSeconds() + 5, "it took " + seconds + " s");
+        return e;
     }
 
     @Test
