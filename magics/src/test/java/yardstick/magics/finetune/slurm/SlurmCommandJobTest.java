@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.PropertyAccessor;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,14 +58,10 @@ class SlurmCommandJobTest {
         return new SlurmBackend(tmp.resolve("djl"), slurm.env());
     }
 
-    /**
-     * A command job's folder with its spec written, as a launch leaves it for the backend. Written without
-     * {@code runsCommand()}, which Jackson would otherwise write as {@code "command": true} over the command itself.
-     */
+    /** A command job's folder with its spec written, as a launch leaves it for the backend. */
     private static Path jobDir(JobSpec spec) throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("jobs").resolve(spec.id()));
-        new ObjectMapper().setVisibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE)
-                .writeValue(dir.resolve(TrainerMain.SPEC).toFile(), spec);
+        Path dir = tmp.resolve("jobs").resolve(spec.id());
+        spec.write(dir.resolve(TrainerMain.SPEC));
         return dir;
     }
 
