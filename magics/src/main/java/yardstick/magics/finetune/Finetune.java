@@ -95,6 +95,11 @@ public final class Finetune {
         }
     }
 
+    /** Forgets this JVM's jobs object (its monitors keep running): the next {@link #jobs()} reads the home again. */
+    public static synchronized void reset() {
+        global = null;
+    }
+
     private static Map<String, String> slurmEnv() {
         String conf = YardstickHome.env("SLURM_CONF");
         return conf == null ? Map.of() : Map.of("SLURM_CONF", conf);
@@ -106,7 +111,7 @@ public final class Finetune {
 
     /** Validates the spec and its data, starts the job and returns its id; {@code cell} is logged with the run. */
     public String launch(JobSpec spec, String cell) {
-        if (spec.isCommand()) return launchCommand(spec, cell);
+        if (spec.runsCommand()) return launchCommand(spec, cell);
         JobSpec s = new JobValidator(registry).validate(spec);
         Backend backend = backend(s.backend());
         String id = registry.newId();
@@ -214,7 +219,7 @@ public final class Finetune {
         Tracking t = tracking.get();
         if (t == null) return null;
         try {
-            if (s.isCommand()) return openCommandRun(t, s, cell);
+            if (s.runsCommand()) return openCommandRun(t, s, cell);
             TrackedRun run = t.child(s.name() != null ? s.name() : "finetune " + s.task(), "finetune", cell);
             run.param("job", s.id()).param("task", s.task()).param("data", s.data()).param("base", String.valueOf(s.base()))
                     .param("epochs", s.epochs()).param("lr", s.lr()).param("batch", s.batch()).param("device", s.device())
@@ -259,10 +264,10 @@ public final class Finetune {
     private JobMonitor follow(String id, Backend backend, long offset, TrackedRun run) {
         JobSpec spec = registry.spec(id);
         Path dir = registry.dir(id);
-        boolean relay = !spec.isCommand();
+        boolean relay = !spec.runsCommand();
         Tracking t = tracking.get();
         String knownRun = registry.get(id).runId();
-        RunMetrics metrics = spec.isCommand() && t != null && knownRun != null ? new TrackerRunMetrics(t.client(), knownRun) : null;
+        RunMetrics metrics = spec.runsCommand() && t != null && knownRun != null ? new TrackerRunMetrics(t.client(), knownRun) : null;
         JobMonitor m = new JobMonitor(registry, backend, id, offset, metrics);
         ProgressView view = ProgressView.forCell(id);
         if (view != null) m.listen(view);
@@ -284,7 +289,7 @@ public final class Finetune {
         } else if (t != null && knownRun != null) {
             m.listen(TrackerListener.of(t.client(), new ArtifactClient(t.uri()), knownRun, dir, relay));
         }
-        if (spec.isCommand()) m.listen(new JobListener() {
+        if (spec.runsCommand()) m.listen(new JobListener() {
             @Override
             public void ended(JobRecord r, Progress last, Path result, String logTail) {
                 commandEnded(r, spec);
@@ -429,16 +434,21 @@ public final class Finetune {
     /** The artifact a version points at: the job's {@code --model-artifact}, else its first weights file. */
     private String modelArtifact(JobRecord r) {
         JobSpec s = registry.spec(r.id());
-        if (s.isCommand() && s.command().modelArtifact() != null) return s.command().modelArtifact();
-        if (!s.isCommand()) return TrainLoop.RESULT;
+        if (s.runsCommand() && s.command().modelArtifact() != null) return s.command().modelArtifact();
+        if (!s.runsCommand()) return TrainLoop.RESULT;
         Tracking t = tracking.get();
-        java.util.Deque<String> dirs = new java.util.ArrayDeque<>(List.of(""));
-        while (!dirs.isEmpty()) {
-            String d = dirs.poll();
-            for (var f : d.isEmpty() ? t.client().listArtifacts(r.runId()) : t.client().listArtifacts(r.runId(), d)) {
-                if (f.getIsDir()) dirs.add(f.getPath());
-                else if (f.getPath().endsWith(".ysw") && !f.getPath().endsWith("adapter.ysw")) return f.getPath();
+        ArtifactClient artifacts = new ArtifactClient(t.uri());
+        try {
+            String root = artifacts.artifactUri(r.runId());
+            java.util.Deque<String> dirs = new java.util.ArrayDeque<>(List.of(""));
+            while (!dirs.isEmpty()) {
+                for (var f : artifacts.list(root, dirs.poll())) {
+                    if (f.directory()) dirs.add(f.path());
+                    else if (f.path().endsWith(".ysw") && !f.path().endsWith("adapter.ysw")) return f.path();
+                }
             }
+        } catch (IOException e) {
+            throw new JobException("cannot list job " + r.id() + "'s artifacts: " + e.getMessage(), e);
         }
         throw new JobException("job " + r.id() + "'s run has no weights file (.ysw) among its artifacts: launch it with"
                 + " --model-artifact PATH naming what to register");
@@ -447,7 +457,7 @@ public final class Finetune {
     /** Continues an ended job (cancelled or failed) from its last checkpoint, as the same job id and run. */
     public String resume(String id) {
         JobRecord r = registry.get(id);
-        if (registry.spec(id).isCommand()) {
+        if (registry.spec(id).runsCommand()) {
             throw new JobException("job " + id + " runs a command: Yardstick cannot resume it; launch it again (with your"
                     + " trainer's own resume option)");
         }

@@ -122,7 +122,8 @@ public final class ModelCatalog {
 
     /**
      * The endpoint for a name: an entry of models.yaml, {@code local}, or, when OPENAI_BASE_URL or OPENAI_API_KEY is
-     * set, that endpoint serving a model of this name. Null {@code name} means the default model.
+     * set, that endpoint serving a model of this name; {@code models:/NAME/VERSION} is a registered model. Null
+     * {@code name} means the default model.
      */
     public Endpoint resolve(String name) {
         if (name == null) return defaultEndpoint();
@@ -130,6 +131,7 @@ public final class ModelCatalog {
         if (e != null) return e;
         if (name.equals("local")) return local();
         if (name.startsWith("local:")) return local().withModel(name);
+        if (yardstick.magics.track.ModelRegistry.isModelUri(name)) return RegisteredModels.resolve(name);
         Endpoint tuned = fineTuned(name);
         if (tuned != null) return tuned;
         if (fromEnvironment != null) return fromEnvironment.withModel(name);

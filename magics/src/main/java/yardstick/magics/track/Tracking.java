@@ -1,7 +1,10 @@
 package yardstick.magics.track;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -91,11 +94,9 @@ public final class Tracking implements AutoCloseable {
             return;
         }
         if (settings.trackingUri() == null) {
-            Path home = settings.home();
-            embedded = TrackerServer.start(TrackerConfig.defaults().withPort(0)
-                    .withStore("sqlite:" + home.resolve("tracker.db")).withArtifactRoot(home.resolve("artifacts")));
+            embedded = startEmbedded(settings.home());
             uri = embedded.uri();
-            out.println("Yardstick tracker: " + uri + "/ (runs in " + home.resolve("tracker.db") + ")");
+            out.println("Yardstick tracker: " + uri + "/ (runs in " + settings.home().resolve("tracker.db") + ")");
         } else {
             embedded = null;
             String u = settings.trackingUri();
@@ -113,6 +114,31 @@ public final class Tracking implements AutoCloseable {
         backend = new MlflowBackend(client, new ArtifactClient(uri, auth));
         logger = new RunLogger(backend, uri.toString(), settings.home().resolve("spool"), Duration.ofMillis(500),
                 Duration.ofSeconds(30));
+    }
+
+    /**
+     * The embedded tracker, on the port this home's tracker had last time when that port is free: a fine-tune job
+     * launched by an earlier kernel keeps logging to the URI it was given, so a restarted kernel must be found there.
+     */
+    private static TrackerServer startEmbedded(Path home) {
+        TrackerConfig config = TrackerConfig.defaults().withStore("sqlite:" + home.resolve("tracker.db"))
+                .withArtifactRoot(home.resolve("artifacts"));
+        Path portFile = home.resolve("tracker.port");
+        TrackerServer server = null;
+        try {
+            int last = Integer.parseInt(Files.readString(portFile).strip());
+            server = TrackerServer.start(config.withPort(last));
+        } catch (IOException | NumberFormatException | UncheckedIOException firstUseOrTaken) {
+            // no earlier port, or another process has it now: any free port
+        }
+        if (server == null) server = TrackerServer.start(config.withPort(0));
+        try {
+            Files.createDirectories(home);
+            Files.writeString(portFile, Integer.toString(server.uri().getPort()));
+        } catch (IOException e) {
+            // the next kernel picks another port; jobs launched now then lose their tracker at a restart
+        }
+        return server;
     }
 
     /** This JVM's tracking, created from the notebook's environment on first use. */

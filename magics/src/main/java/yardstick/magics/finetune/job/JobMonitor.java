@@ -55,7 +55,7 @@ public final class JobMonitor implements Runnable {
         this.offset = offset;
         this.metrics = metrics;
         JobSpec spec = specOrNull(registry, id);
-        this.command = spec != null && spec.isCommand();
+        this.command = spec != null && spec.runsCommand();
         this.progressMetric = command ? spec.command().progressMetric() : CommandSpec.DEFAULT_PROGRESS_METRIC;
         this.maxSteps = command ? spec.maxSteps() : 0;
     }

@@ -82,7 +82,7 @@ public record JobSpec(String id, String task, String data, String base, int epoc
                 null, -1, CommandSpec.of(line, workdir), null);
     }
 
-    public boolean isCommand() {
+    public boolean runsCommand() {
         return command != null;
     }
 

@@ -65,7 +65,7 @@ public final class LocalBackend implements Backend {
         } catch (IOException e) {
             throw new JobException("cannot read the job's spec in " + dir + ": " + e.getMessage(), e);
         }
-        return spec.isCommand() ? launchCommand(record, dir, spec.command(), env) : launchTrainer(record, dir);
+        return spec.runsCommand() ? launchCommand(record, dir, spec.command(), env) : launchTrainer(record, dir);
     }
 
     /**
