@@ -69,8 +69,6 @@ def warn(message):
 
 def read_weights(path):
     """The header and tensors (name -> float32 tensor, in file order) of a YSW1 file, and the file's sha256."""
-    import torch
-
     if sys.byteorder != "little":
         raise UserError("this trainer reads weights on little-endian machines only")
     try:
@@ -91,6 +89,8 @@ def read_weights(path):
         specs = header["tensors"]
     except (ValueError, KeyError, TypeError) as e:
         raise UserError(f"{path} has a corrupt header: {e}")
+    import torch  # only now: a file that is not weights at all is refused without the wait
+
     offset = 8 + n
     tensors = {}
     for spec in specs:
@@ -578,15 +578,15 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    try:
-        import torch
-    except ImportError:
-        fail("PyTorch is not installed for this Python (Debian: apt-get install python3-torch; else pip install torch)")
     # A cancelled job still sends what it has: SIGTERM unwinds through the finally blocks below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     try:
+        pairs = read_pairs(args.data)  # before importing torch, so bad data is named at once
+        import torch
         header, config, base, digest = load_base(args.base)
-        pairs = read_pairs(args.data)
+    except ImportError as e:
+        fail(f"cannot import PyTorch ({e}): install it for {sys.executable} (Debian: apt-get install python3-torch;"
+             f" else pip install torch)")
     except UserError as e:
         fail(str(e))
 
@@ -630,13 +630,13 @@ def main(argv=None):
         start, final_loss = time.time(), float("nan")
         model.train()
         for step in range(1, args.max_steps + 1):
-            picks = []
-            while len(picks) < args.batch:  # epochs in a fresh random order each time round
+            picks, picked = [], 0
+            while picked < args.batch:  # epochs, each in a fresh random order
                 if cursor == len(order):
                     order, cursor = torch.randperm(len(pairs), generator=g), 0
-                take = min(args.batch - len(picks), len(order) - cursor)
+                take = min(args.batch - picked, len(order) - cursor)
                 picks.append(order[cursor:cursor + take])
-                cursor += take
+                cursor, picked = cursor + take, picked + take
             rows = torch.cat(picks).to(device)
             width = int(lengths[rows].max())
             x, y = inputs[rows, :width], targets[rows, :width]
@@ -677,15 +677,17 @@ def main(argv=None):
         fail(str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__)
     finally:
         sent = log.close()
+        results = [os.path.join(args.out, "adapter.ysw"), os.path.join(args.out, "merged.ysw")]
         if tracker and status == "FINISHED":
-            upload(tracker, [os.path.join(args.out, "adapter.ysw"), os.path.join(args.out, "merged.ysw")])
-        if tracker and tracker.created:
+            if sent:
+                upload(tracker, results)
+            else:
+                warn(f"the tracker is still unreachable: adapter.ysw and merged.ysw stay in {args.out}, not uploaded")
+        if tracker and tracker.created and sent:
             try:
                 tracker.end_run(status)
             except Exception as e:
                 warn(f"cannot end run {tracker.run_id} ({describe(e)})")
-        if tracker and not sent:
-            warn("the tracker missed some metrics; see metrics.jsonl")
     return 0
 
 

@@ -185,7 +185,7 @@ class ExampleTrainerTest {
     }
 
     @Test
-    void theMergedModelAnswersTheTrainingPromptsBetterThanTheBase() throws Exception {
+    void theMergedModelPredictsTheResponsesBetterThanTheBase() throws Exception {
         assertEquals(0, trained.exit(), trained.both());
         List<String[]> pairs = new ArrayList<>();
         for (String line : Files.readAllLines(data)) {
@@ -195,25 +195,32 @@ class ExampleTrainerTest {
         // Likelihood of each response after its prompt, the bytes the local provider feeds: a graded, robust measure.
         GptModel before = new GptModel(Weights.read(base)), after = new GptModel(Weights.read(out.resolve("merged.ysw")));
         double nllBefore = 0, nllAfter = 0;
-        for (String[] p : pairs.subList(0, 10)) {
+        for (String[] p : pairs.subList(0, 10)) { // ten: Java inference is quick, not free
             nllBefore += responseLoss(before, p[0], p[1]);
             nllAfter += responseLoss(after, p[0], p[1]);
         }
         assertTrue(nllAfter < 0.8 * nllBefore, "response loss " + nllBefore / 10 + " -> " + nllAfter / 10);
+    }
 
-        // And through the llm API a notebook uses: greedy answers share more of the expected responses than before.
-        Model baseModel = Llm.model("local:" + base).withTemperature(0).withMaxTokens(48).withoutCache();
-        Model tuned = Llm.model("local:" + out.resolve("merged.ysw")).withTemperature(0).withMaxTokens(48).withoutCache();
-        int sharedBefore = 0, sharedAfter = 0;
-        StringBuilder answers = new StringBuilder();
-        for (String[] p : pairs.subList(0, 4)) {
-            String a = baseModel.complete(p[0]).text(), b = tuned.complete(p[0]).text();
-            sharedBefore += commonPrefix(a, p[1]);
-            sharedAfter += commonPrefix(b, p[1]);
-            answers.append(p[0].replace("\n", "\\n")).append(" base: ").append(a.strip()).append(" | tuned: ")
-                    .append(b.strip()).append('\n');
+    @Test
+    void promptedThroughTheLlmApiTheTunedModelGivesTheTrainedAnswers() throws Exception {
+        // Three of the example pairs, trained until learned: the local provider must then answer them as trained.
+        List<String> lines = Files.readAllLines(data).subList(0, 3);
+        Path three = home.resolve("three.jsonl");
+        Files.write(three, lines);
+        Path tunedDir = home.resolve("three-out");
+        Result r = train(Map.of(), "--data", three.toString(), "--out", tunedDir.toString(), "--max-steps", "20", "--batch",
+                "6", "--lr", "5e-3");
+        assertEquals(0, r.exit(), r.both());
+        Model before = Llm.model("local:" + base).withTemperature(0).withMaxTokens(48).withoutCache();
+        Model after = Llm.model("local:" + tunedDir.resolve("merged.ysw")).withTemperature(0).withMaxTokens(48).withoutCache();
+        for (String line : lines) {
+            JsonNode pair = JSON.readTree(line);
+            String prompt = pair.path("prompt").asText(), expected = pair.path("response").asText() + "\n\n";
+            String was = before.complete(prompt).text(), is = after.complete(prompt).text();
+            assertEquals(expected, is, "the tuned model's answer to " + prompt);
+            assertTrue(commonPrefix(was, expected) < expected.length() / 2, "the base already knew: " + was);
         }
-        assertTrue(sharedAfter > sharedBefore, "common prefix " + sharedBefore + " -> " + sharedAfter + "\n" + answers);
     }
 
     @Test
@@ -250,8 +257,8 @@ class ExampleTrainerTest {
         }
         Path offline = home.resolve("offline");
         Result r = train(Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:" + port, "MLFLOW_RUN_ID", runId,
-                "MLFLOW_EXPERIMENT_ID", "1"), "--data", data.toString(), "--out", offline.toString(), "--max-steps", "10",
-                "--log-every", "2");
+                "MLFLOW_EXPERIMENT_ID", "1"), "--data", data.toString(), "--out", offline.toString(), "--max-steps", "6",
+                "--log-every", "2", "--batch", "4");
         assertEquals(0, r.exit(), r.both());
         assertTrue(r.stderr().contains("127.0.0.1:" + port + " is unreachable"), r.stderr());
         Map<String, List<Long>> steps = new LinkedHashMap<>();
@@ -259,7 +266,7 @@ class ExampleTrainerTest {
             JsonNode m = JSON.readTree(line);
             steps.computeIfAbsent(m.path("key").asText(), k -> new ArrayList<>()).add(m.path("step").asLong());
         }
-        List<Long> every = List.of(2L, 4L, 6L, 8L, 10L);
+        List<Long> every = List.of(2L, 4L, 6L);
         assertEquals(Map.of("loss", every, "lr", every, "tokens_per_s", every), steps);
         assertTrue(Files.isRegularFile(offline.resolve("merged.ysw")), "results are written without a tracker");
     }
