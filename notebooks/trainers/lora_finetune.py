@@ -206,8 +206,7 @@ def build_model(config, base, targets, rank, alpha, seed, device="cpu", dtype=No
             super().__init__()
             self.c = config
             self.base = {k: v.to(device=device, dtype=dtype) for k, v in base.items()}
-            self.scale = alpha / rank if rank else 0.0
-            self.rank = rank
+            self.scale = alpha / rank
             self.lora = torch.nn.ParameterDict()
             g = torch.Generator().manual_seed(seed)
             for l in range(config.layers):
