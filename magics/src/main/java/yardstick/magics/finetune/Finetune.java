@@ -19,6 +19,7 @@ import yardstick.magics.YardstickHome;
 import java.util.LinkedHashMap;
 import java.util.List;
 import yardstick.magics.finetune.gpu.SystemMetrics;
+import yardstick.magics.finetune.hosted.OpenAiBackend;
 import yardstick.magics.finetune.job.Backend;
 import yardstick.magics.finetune.job.CommandSpec;
 import yardstick.magics.finetune.job.JobListener;
@@ -85,8 +86,9 @@ public final class Finetune {
                 Path home = YardstickHome.resolve();
                 String cache = YardstickHome.env("DJL_CACHE_DIR");
                 Path djl = cache != null ? Path.of(cache) : home.resolve("cache").resolve("djl");
-                global = new Finetune(new JobRegistry(home.resolve("jobs")),
-                        Map.of("local", new LocalBackend(djl), "slurm", new SlurmBackend(djl, Finetune::slurmEnv)), () -> {
+                JobRegistry jobs = new JobRegistry(home.resolve("jobs"));
+                global = new Finetune(jobs, Map.of("local", new LocalBackend(djl), "slurm",
+                        new SlurmBackend(djl, Finetune::slurmEnv), OpenAiBackend.NAME, OpenAiBackend.standard(jobs)), () -> {
                             Tracking t = Tracking.global();
                             return t.enabled() ? t : null;
                         });
@@ -112,7 +114,8 @@ public final class Finetune {
     /** Validates the spec and its data, starts the job and returns its id; {@code cell} is logged with the run. */
     public String launch(JobSpec spec, String cell) {
         if (spec.runsCommand()) return launchCommand(spec, cell);
-        JobSpec s = new JobValidator(registry).validate(spec);
+        // A hosted service checks its own files (chat JSONL) before anything is uploaded.
+        JobSpec s = OpenAiBackend.NAME.equals(spec.backend()) ? spec : new JobValidator(registry).validate(spec);
         Backend backend = backend(s.backend());
         String id = registry.newId();
         s = s.withId(id);
@@ -120,7 +123,13 @@ public final class Finetune {
         JobRecord r = JobRecord.created(id, backend.name(), JobState.RUNNING);
         registry.save(r);
         TrackedRun run = openRun(s, cell);
-        r = backend.launch(r, registry.dir(id));
+        try {
+            r = backend.launch(r, registry.dir(id));
+        } catch (RuntimeException e) {
+            registry.save(r.ended(JobState.FAILED, e.getMessage()));
+            if (run != null) run.end("FAILED");
+            throw e;
+        }
         registry.save(r);
         lastLaunched = id;
         follow(id, backend, 0, run);
@@ -289,21 +298,21 @@ public final class Finetune {
         } else if (t != null && knownRun != null) {
             m.listen(TrackerListener.of(t.client(), new ArtifactClient(t.uri()), knownRun, dir, relay));
         }
-        if (spec.runsCommand()) m.listen(new JobListener() {
+        m.listen(new JobListener() {
             @Override
             public void ended(JobRecord r, Progress last, Path result, String logTail) {
-                commandEnded(r, spec);
+                jobEnded(r, spec);
             }
         });
         monitors.put(id, m);
         return m.start();
     }
 
-    /** A command job's end: its GPUs go back to the pool, its sampler stops, and a finished job is registered if asked. */
-    private void commandEnded(JobRecord r, JobSpec spec) {
+    /** A job's end: a command's GPUs go back to the pool and its sampler stops; a finished job is registered if asked. */
+    private void jobEnded(JobRecord r, JobSpec spec) {
         SystemMetrics s = samplers.remove(r.id());
         if (s != null) s.stop();
-        gpus.release(r.id());
+        if (!r.gpus().isEmpty() || spec.runsCommand() && spec.gpus() > 0) gpus.release(r.id());
         if (r.state() == JobState.FINISHED && spec.register() != null) {
             try {
                 String v = register(r.id(), spec.register());
@@ -461,6 +470,10 @@ public final class Finetune {
             throw new JobException("job " + id + " runs a command: Yardstick cannot resume it; launch it again (with your"
                     + " trainer's own resume option)");
         }
+        if (r.backend().equals(OpenAiBackend.NAME)) {
+            throw new JobException("job " + id + " ran on a hosted service, which cannot resume it: launch a new one from"
+                    + " its last checkpoint's model (see jobs/" + id + "/" + ModelCatalog.TUNED_MODEL + ")");
+        }
         if (!r.state().done()) throw new JobException("job " + id + " is still " + r.state());
         if (r.state() == JobState.FINISHED) throw new JobException("job " + id + " has finished; launch a new one with --base " + id);
         Path dir = registry.dir(id);
@@ -507,14 +520,19 @@ public final class Finetune {
         }
     }
 
-    /** The trained model of a finished job (a run id or a job id). */
+    /** The trained model of a finished job (a run id or a job id); a hosted job's is its {@code model.json}. */
     public Path result(String runOrJobId) {
         JobRecord r = find(runOrJobId);
         if (r.state() != JobState.FINISHED) {
             throw new JobException("job " + r.id() + " is " + r.state() + (r.reason() == null ? "" : " (" + r.reason() + ")")
                     + ": it has no model yet");
         }
-        return registry.dir(r.id()).resolve(TrainLoop.RESULT);
+        if (registry.spec(r.id()).runsCommand()) {
+            throw new JobException("job " + r.id() + " ran a command: its model is among its run's artifacts (register it"
+                    + " with %finetune register, then prompt models:/NAME/VERSION)");
+        }
+        Path hosted = registry.dir(r.id()).resolve(ModelCatalog.TUNED_MODEL);
+        return Files.isRegularFile(hosted) ? hosted : registry.dir(r.id()).resolve(TrainLoop.RESULT);
     }
 
     /** The job with this id, or the job whose run has this id. */

@@ -11,6 +11,7 @@ import yardstick.kernel.magic.Magic;
 import yardstick.kernel.magic.MagicCall;
 import yardstick.kernel.magic.MagicException;
 import yardstick.magics.finetune.job.JobException;
+import yardstick.magics.finetune.hosted.OpenAiBackend;
 import yardstick.magics.finetune.job.CommandSpec;
 import yardstick.magics.finetune.job.JobRecord;
 import yardstick.magics.finetune.job.JobSpec;
@@ -20,7 +21,8 @@ public final class FinetuneMagic implements Magic {
     private static final Args.Spec LAUNCH = Args.Spec.of(Set.of("--task", "--data", "--base", "--epochs", "--lr", "--batch",
             "--device", "--backend", "--name", "--steps", "--checkpoint-every", "--context", "--dim", "--layers", "--heads",
             "--text-column", "--label-column", "--gpus", "--seed", "--command", "--workdir", "--env", "--nodes",
-            "--ntasks-per-node", "--progress-metric", "--max-steps", "--register", "--model-artifact"), Set.of());
+            "--ntasks-per-node", "--progress-metric", "--max-steps", "--register", "--model-artifact", "--validation",
+            "--endpoint", "--suffix"), Set.of());
     private static final Args.Spec OTHER = Args.Spec.of(Set.of("-n", "--timeout"), Set.of());
 
     @Override
@@ -33,6 +35,8 @@ public final class FinetuneMagic implements Magic {
         return "%finetune launch --command \"CMD ARGS...\" [--gpus N] [--nodes N] [--ntasks-per-node N] [--backend local|slurm]"
                 + " [--workdir DIR] [--env K=V]... [--data FILE]... [--name NAME] [--register MODEL] [--progress-metric loss]"
                 + " [--max-steps N] [--model-artifact PATH]"
+                + " | %finetune launch --backend openai --base MODEL --data train.jsonl [--validation valid.jsonl]"
+                + " [--endpoint NAME] [--suffix S] [--epochs N] [--batch N] [--lr MULTIPLIER] [--register MODEL]"
                 + " | %finetune launch --task classify|lm --data FILE [--base MODEL_OR_JOB] [--epochs N] [--lr X] [--batch N]"
                 + " [--device auto|cpu|gpu] [--backend local|slurm] [--name NAME] [--steps N] [--register MODEL]"
                 + " | %finetune status [ID] | %finetune logs ID [-n 40] | %finetune cancel ID | %finetune resume ID"
@@ -102,6 +106,20 @@ public final class FinetuneMagic implements Magic {
         }
     }
 
+    /** A hosted fine-tune: hyperparameters left out are the service's choice ("auto"). */
+    private static JobSpec hostedSpec(MagicCall call, Args a) throws MagicException {
+        String data = a.option("--data", null), base = a.option("--base", null);
+        if (data == null) throw new MagicException("--data FILE is required: the training examples as chat JSONL");
+        if (base == null) throw new MagicException("--base MODEL is required: the hosted model to fine-tune");
+        Path cwd = call.context().workingDirectory();
+        String valid = a.option("--validation", null);
+        return OpenAiBackend.spec(cwd.resolve(data).toString(), base)
+                .withTraining(a.intOption("--epochs", 0), a.doubleOption("--lr", 0), a.intOption("--batch", 0), 0, 0)
+                .withSeed(a.intOption("--seed", 0)).withName(a.option("--name", null)).withRegister(a.option("--register", null))
+                .withHosted(new JobSpec.Hosted(valid == null ? null : cwd.resolve(valid).toString(), a.option("--endpoint", null),
+                        a.option("--suffix", null)));
+    }
+
     /** A command job from the magic's options; paths are relative to the notebook's folder. */
     private static JobSpec commandSpec(MagicCall call, Args a, String command) throws MagicException {
         if (a.option("--task", null) != null) throw new MagicException("--command and --task exclude each other: a command job runs your trainer");
@@ -144,8 +162,9 @@ public final class FinetuneMagic implements Magic {
     private Object launch(MagicCall call, Finetune jobs, Args a) throws MagicException {
         String command = a.option("--command", null);
         if (command != null) return jobs.launch(commandSpec(call, a, command), "%finetune " + call.rawArgs());
+        if (OpenAiBackend.NAME.equals(a.option("--backend", null))) return jobs.launch(hostedSpec(call, a), "%finetune " + call.rawArgs());
         String task = a.option("--task", null);
-        if (task == null) throw new MagicException("--command \"CMD ARGS...\" or --task classify|lm is required");
+        if (task == null) throw new MagicException("--command \"CMD ARGS...\", --backend openai or --task classify|lm is required");
         String data = a.option("--data", null);
         if (data == null) throw new MagicException("--data FILE is required");
         Path file = call.context().workingDirectory().resolve(data);

@@ -22,6 +22,12 @@ import yardstick.magics.finetune.train.TrainerMain;
  */
 public final class JobMonitor implements Runnable {
     static final long POLL_MS = 200;
+    /**
+     * A command job's process is checked twice a second; its run is read from the tracker as often until the first
+     * metric shows (so it shows within a second of being logged), then every two seconds, which keeps following a long
+     * job under 1% of a core.
+     */
+    static final long COMMAND_POLL_MS = 500, STEADY_READS_EVERY = 4;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final JobRegistry registry;
     private final Backend backend;
@@ -39,7 +45,7 @@ public final class JobMonitor implements Runnable {
     private final long maxSteps;
     private final long startedMs = System.currentTimeMillis();
     private long steps;
-    private long lastStep = -1, rateStep;
+    private long lastStep = -1, rateStep, polls;
     private long rateMs;
     private double rate;
 
@@ -95,7 +101,7 @@ public final class JobMonitor implements Runnable {
             while (true) {
                 JobRecord r = registry.get(id);
                 if (r.state() == JobState.QUEUED) {
-                    Thread.sleep(POLL_MS);
+                    Thread.sleep(command ? COMMAND_POLL_MS : POLL_MS);
                     continue;
                 }
                 boolean alive = backend.alive(r);
@@ -105,7 +111,7 @@ public final class JobMonitor implements Runnable {
                     settle();
                     return;
                 }
-                Thread.sleep(POLL_MS);
+                Thread.sleep(command ? COMMAND_POLL_MS : POLL_MS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -188,7 +194,7 @@ public final class JobMonitor implements Runnable {
     /** Reads whole lines appended since the last call; a half-written last line waits for the next. */
     private void readNew() throws IOException {
         if (command) {
-            if (metrics != null) readMetrics();
+            if (metrics != null && (lastStep < 0 || polls++ % STEADY_READS_EVERY == 0)) readMetrics();
             return;
         }
         Path file = registry.dir(id).resolve(TrainerMain.PROGRESS);

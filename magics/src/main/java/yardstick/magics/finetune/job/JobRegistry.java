@@ -6,10 +6,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
@@ -22,6 +26,7 @@ public final class JobRegistry {
     static final String RECORD = "job.json", LOG = "log.txt";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path root;
+    private final Map<String, Cached> cache = new HashMap<>();
 
     public JobRegistry(Path root) {
         this.root = root;
@@ -49,6 +54,7 @@ public final class JobRegistry {
             Path tmp = dir.resolve(RECORD + ".tmp");
             JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), r);
             Files.move(tmp, dir.resolve(RECORD), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            cache.remove(r.id());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save job " + r.id() + ": " + e.getMessage(), e);
         }
@@ -56,13 +62,22 @@ public final class JobRegistry {
 
     public synchronized JobRecord get(String id) {
         Path f = dir(id).resolve(RECORD);
-        if (!Files.isRegularFile(f)) throw new JobException("no job '" + id + "' in " + root);
         try {
-            return JSON.readValue(f.toFile(), JobRecord.class);
+            // Monitors ask several times a second: parse the file again only when it changed.
+            BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+            Cached c = cache.get(id);
+            if (c != null && c.modified().equals(a.lastModifiedTime()) && c.size() == a.size()) return c.record();
+            JobRecord r = JSON.readValue(f.toFile(), JobRecord.class);
+            cache.put(id, new Cached(a.lastModifiedTime(), a.size(), r));
+            return r;
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new JobException("no job '" + id + "' in " + root);
         } catch (IOException e) {
             throw new JobException("job " + id + " has an unreadable " + RECORD + ": " + e.getMessage());
         }
     }
+
+    private record Cached(FileTime modified, long size, JobRecord record) {}
 
     public JobSpec spec(String id) {
         try {

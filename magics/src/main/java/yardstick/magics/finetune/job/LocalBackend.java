@@ -17,6 +17,7 @@ import yardstick.magics.finetune.train.TrainerMain;
  */
 public final class LocalBackend implements Backend {
     private final Path djlCache;
+    private final Map<Long, ProcessHandle> handles = new java.util.concurrent.ConcurrentHashMap<>();
 
     public LocalBackend(Path djlCache) {
         this.djlCache = djlCache;
@@ -107,10 +108,15 @@ public final class LocalBackend implements Backend {
         return handle(r).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    private static Optional<ProcessHandle> handle(JobRecord r) {
+    /** The job's process, checked once to be the one started for it (a reused id is not), then remembered. */
+    private Optional<ProcessHandle> handle(JobRecord r) {
         if (r.pid() <= 0) return Optional.empty();
-        return ProcessHandle.of(r.pid()).filter(h -> r.pidStart() == 0 || h.info().startInstant()
+        ProcessHandle known = handles.get(r.pid());
+        if (known != null) return Optional.of(known);
+        Optional<ProcessHandle> h = ProcessHandle.of(r.pid()).filter(p -> r.pidStart() == 0 || p.info().startInstant()
                 .map(i -> Math.abs(i.toEpochMilli() - r.pidStart()) < 2000).orElse(true));
+        h.ifPresent(p -> handles.put(r.pid(), p));
+        return h;
     }
 
     @Override

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +34,7 @@ import yardstick.magics.finetune.job.JobListener;
 import yardstick.magics.finetune.job.JobMonitor;
 import yardstick.magics.finetune.job.JobRecord;
 import yardstick.magics.finetune.job.JobRegistry;
+import yardstick.magics.finetune.job.JobSpec;
 import yardstick.magics.finetune.job.JobState;
 import yardstick.magics.finetune.job.Progress;
 import yardstick.magics.finetune.train.TrainerMain;
@@ -95,20 +95,14 @@ class OpenAiBackendTest {
         return Files.writeString(home.resolve(name), b);
     }
 
-    /**
-     * A job folder as the launcher leaves it: spec.json with the hosted fields, and job.json. The record is written as
-     * JSON, so that this test holds none of its constructors, which the job system is widening.
-     */
+    /** A job folder as the launcher leaves it: spec.json with the hosted fields, and job.json. */
     private JobRecord job(String id, Path train, Path valid, String endpoint) throws IOException {
         Path dir = registry.dir(id);
-        OpenAiBackend.spec(train.toString(), BASE).withId(id).write(dir.resolve(TrainerMain.SPEC));
-        ObjectNode spec = (ObjectNode) JSON.readTree(dir.resolve(TrainerMain.SPEC).toFile());
-        if (endpoint != null) spec.put("endpoint", endpoint);
-        if (valid != null) spec.put("validation", valid.toString());
-        spec.put("suffix", "pirate");
-        JSON.writeValue(dir.resolve(TrainerMain.SPEC).toFile(), spec);
-        Files.writeString(dir.resolve("job.json"), "{\"id\": \"" + id + "\", \"backend\": \"openai\", \"state\": \"RUNNING\","
-                + " \"created\": " + System.currentTimeMillis() + ", \"attempt\": 1}");
+        OpenAiBackend.spec(train.toString(), BASE).withId(id)
+                .withHosted(new JobSpec.Hosted(valid == null ? null : valid.toString(), endpoint, "pirate"))
+                .write(dir.resolve(TrainerMain.SPEC));
+        JobRecord r = JobRecord.created(id, OpenAiBackend.NAME, JobState.RUNNING);
+        registry.save(r);
         return registry.get(id);
     }
 
