@@ -142,7 +142,13 @@ public final class FinetuneJobBench {
                 + " --max-steps " + steps + " --log-every 10 --batch " + arg(args, "--batch", "16");
         long t0 = System.currentTimeMillis();
         String id = f.launch(JobSpec.command(line, Files.createTempDirectory("gpu-work").toString()).withRegister("lora-gpu"));
+        // A second one-GPU job waits for the first on a one-GPU machine.
+        String second = f.launch(JobSpec.command(line.replace("--max-steps " + steps, "--max-steps 50"),
+                Files.createTempDirectory("gpu-work").toString()));
+        System.out.println("second job " + second + " right after launch: " + f.status(second).state());
         JobRecord r = f.await(id, Duration.ofMinutes(8));
+        JobRecord r2 = f.await(second, Duration.ofMinutes(8));
+        System.out.println("second job: " + r2.state() + " on GPUs " + r2.gpus() + ", ended " + (r2.ended() - r.ended()) + " ms after the first");
         System.out.println("job " + id + ": " + r.state() + (r.reason() == null ? "" : " (" + r.reason() + ")") + " on GPUs "
                 + r.gpus() + " in " + (System.currentTimeMillis() - t0) + " ms");
         System.out.println(f.logs(id, 8));
