@@ -24,7 +24,9 @@ import yardstick.magics.finetune.job.Backend;
 import yardstick.magics.finetune.job.CommandSpec;
 import yardstick.magics.finetune.job.JobListener;
 import yardstick.magics.finetune.job.RunMetrics;
+import yardstick.kernel.magic.Environment;
 import yardstick.magics.llm.ModelCatalog;
+import yardstick.magics.llm.local.BundledModel;
 import yardstick.magics.track.ModelRegistry;
 import yardstick.magics.finetune.job.JobException;
 import yardstick.magics.finetune.job.JobMonitor;
@@ -148,10 +150,21 @@ public final class Finetune {
         Path dir = registry.dir(id);
         writeSpec(s, dir);
         TrackedRun run = openRun(s, cell);
-        Map<String, String> env = new LinkedHashMap<>();
+        // The notebook's %env settings reach the trainer (HF_HOME, a key), and so does the bundled model's file, so a
+        // command line can name it as $YARDSTICK_LOCAL_MODEL.
+        Map<String, String> env = new LinkedHashMap<>(Environment.shared().all());
         env.put("YARDSTICK_JOB_ID", id);
         env.put("YARDSTICK_JOB_DIR", dir.toAbsolutePath().toString());
+        try {
+            env.put("YARDSTICK_LOCAL_MODEL", BundledModel.file().toString());
+        } catch (IOException e) {
+            System.err.println("Yardstick: $YARDSTICK_LOCAL_MODEL is not set: " + e.getMessage());
+        }
         if (run != null) env.putAll(mlflowEnv(run));
+        if (run != null && !backend.name().equals("local") && isLoopback(tracking.get().uri())) {
+            System.err.println("Yardstick: the tracker is at " + tracking.get().uri() + ", which other machines cannot reach:"
+                    + " set MLFLOW_TRACKING_URI to a tracker the cluster's nodes can reach (yardstick tracker --host ...)");
+        }
         int n = Math.max(0, s.gpus());
         boolean local = backend.name().equals("local");
         List<Integer> granted = local && n > 0 ? gpus.tryAcquire(id, n) : List.of();
@@ -259,6 +272,11 @@ public final class Finetune {
         for (String d : c.data()) run.input(Path.of(d).getFileName().toString(), Path.of(d));
         run.id(); // the command needs it: wait for the tracker to answer now
         return run;
+    }
+
+    private static boolean isLoopback(java.net.URI uri) {
+        String h = uri.getHost();
+        return h == null || h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]");
     }
 
     private static String host() {

@@ -21,15 +21,15 @@ import yardstick.tracker.client.ArtifactClient;
 
 /**
  * The tracker's model registry as the notebook uses it, over MLflow's REST API: a finished job becomes a new version
- * of a registered model, and {@code models:/NAME/VERSION} or {@code models:/NAME@ALIAS} names that version again. A
- * version says what it is in tags: {@link #KIND} {@code local} (a weights file among its run's artifacts, at
- * {@link #ARTIFACT}) or {@code endpoint} (a model an OpenAI-compatible server serves: {@link #BASE_URL},
- * {@link #MODEL}, {@link #KEY_ENV}).
+ * of a registered model, and {@code models:/NAME/VERSION}, {@code models:/NAME/latest} or {@code models:/NAME@ALIAS}
+ * names that version again. A version says what it is in tags: {@link #KIND} {@code local} (a weights file among its
+ * run's artifacts, at {@link #ARTIFACT}) or {@code endpoint} (a model an OpenAI-compatible server serves:
+ * {@link #BASE_URL}, {@link #MODEL}, {@link #KEY_ENV}).
  */
 public final class ModelRegistry {
     public static final String KIND = "yardstick.model.kind", ARTIFACT = "yardstick.model.artifact",
             BASE_URL = "yardstick.model.base_url", MODEL = "yardstick.model.name", KEY_ENV = "yardstick.model.key_env";
-    private static final Pattern URI = Pattern.compile("models:/([^/@]+)(?:/(\\d+)|@([A-Za-z0-9_-]+))");
+    private static final Pattern URI = Pattern.compile("models:/([^/@]+)(?:/(\\d+|latest)|@([A-Za-z0-9_-]+))");
     private static final ObjectMapper JSON = new ObjectMapper();
     private final MlflowClient client;
     private final ArtifactClient artifacts;
@@ -77,10 +77,12 @@ public final class ModelRegistry {
     public Version resolve(String uri) {
         Matcher m = URI.matcher(uri);
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + uri + "' is not a model URI: use models:/NAME/VERSION or models:/NAME@ALIAS");
+            throw new IllegalArgumentException("'" + uri + "' is not a model URI: use models:/NAME/VERSION, models:/NAME/latest"
+                    + " or models:/NAME@ALIAS");
         }
         String name = m.group(1);
         try {
+            if ("latest".equals(m.group(2))) return version(client.getModelVersion(name, latestVersion(name)));
             if (m.group(2) != null) return version(client.getModelVersion(name, m.group(2)));
             String json = client.sendGet("registered-models/alias?name=" + enc(name) + "&alias=" + enc(m.group(3)));
             return version(JSON.readTree(json).path("model_version"));
@@ -103,6 +105,14 @@ public final class ModelRegistry {
         if (Files.isRegularFile(target)) return target;
         Files.createDirectories(target.getParent());
         return artifacts.download(artifacts.artifactUri(v.runId()), path, target);
+    }
+
+    /** The highest version number of a model, whatever its stage (MLflow's {@code models:/NAME/latest}). */
+    private String latestVersion(String name) {
+        long max = 0;
+        for (ModelVersion v : client.getLatestVersions(name)) max = Math.max(max, Long.parseLong(v.getVersion()));
+        if (max == 0) throw new IllegalArgumentException("models:/" + name + "/latest: model " + name + " has no versions");
+        return Long.toString(max);
     }
 
     private boolean registeredModelExists(String name) {

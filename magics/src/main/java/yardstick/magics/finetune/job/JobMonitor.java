@@ -104,7 +104,14 @@ public final class JobMonitor implements Runnable {
                     Thread.sleep(command ? COMMAND_POLL_MS : POLL_MS);
                     continue;
                 }
-                boolean alive = backend.alive(r);
+                boolean alive;
+                try {
+                    alive = backend.alive(r);
+                } catch (JobException unknown) {
+                    // The scheduler does not answer (Slurm's controller down): the job's state is unknown, ask again.
+                    Thread.sleep(command ? COMMAND_POLL_MS : POLL_MS);
+                    continue;
+                }
                 readNew();
                 if (finished || failure != null || !alive) {
                     readNew();
@@ -142,6 +149,7 @@ public final class JobMonitor implements Runnable {
     private JobRecord commandEnd(JobRecord r) {
         java.util.OptionalInt code = CommandJob.exitCode(registry.dir(id));
         if (r.cancelRequested()) return r.ended(JobState.KILLED, "cancelled");
+        if (code.isEmpty()) code = backend.exitCode(r);
         if (code.isEmpty()) return r.ended(JobState.FAILED, "the command stopped without an exit status (its process group was killed)");
         if (code.getAsInt() == 0) return r.ended(JobState.FINISHED, null);
         return r.ended(JobState.FAILED, CommandJob.describe(code.getAsInt()));

@@ -20,8 +20,8 @@ public record Progress(long step, long steps, int epoch, double loss, double thr
     /** "step 40/200 · loss 2.314 · 1,234 tokens/s · ETA 0:42". */
     public String summary() {
         if (steps == 0) return "starting";
-        return String.format("step %d/%d · epoch %d · loss %.4f · %,.0f %s · ETA %s", step, steps, epoch, loss,
-                throughput, unit, clock(etaS));
+        return String.format("step %d/%d%s · loss %.4f · %,.0f %s · ETA %s", step, steps,
+                epoch > 0 ? " · epoch " + epoch : "", loss, throughput, unit, clock(etaS));
     }
 
     static String clock(double seconds) {

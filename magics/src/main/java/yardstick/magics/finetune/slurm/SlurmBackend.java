@@ -247,6 +247,11 @@ public final class SlurmBackend implements Backend {
      * the srun step's), the shell's 128+n for a signal; empty for a job cancelled, timed out or not yet recorded. For
      * when the job folder's {@link CommandJob#EXIT_FILE} cannot be seen, as a shared file system's cache may hide it.
      */
+    @Override
+    public OptionalInt exitCode(JobRecord r) {
+        return accountingExitCode(r);
+    }
+
     public OptionalInt accountingExitCode(JobRecord r) {
         String[] f = accounting(r);
         if (f == null || f.length < 2 || !(f[0].equals("COMPLETED") || f[0].equals("FAILED"))) return OptionalInt.empty();
