@@ -21,8 +21,10 @@ public final class Environment {
         return v != null ? v : System.getenv(name);
     }
 
+    /** Sets a variable for the notebook; a null value goes back to the process's own. */
     public void set(String name, String value) {
-        overrides.put(name, value);
+        if (value == null) overrides.remove(name);
+        else overrides.put(name, value);
     }
 
     public Map<String, String> all() {

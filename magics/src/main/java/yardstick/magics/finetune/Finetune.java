@@ -208,7 +208,10 @@ public final class Finetune {
             throw failed;
         }
         registry.save(r);
-        if (run != null && backend.name().equals("local")) samplers.put(s.id(), GpuPool.sample(granted, run));
+        if (run != null && backend.name().equals("local")) {
+            run.tag("yardstick.job.gpus", GpuPool.visibleDevices(granted));
+            samplers.put(s.id(), GpuPool.sample(granted, run));
+        }
     }
 
     /** MLflow's environment contract: where to log, into which run, and the credentials the notebook uses. */

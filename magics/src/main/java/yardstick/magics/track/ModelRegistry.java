@@ -52,11 +52,12 @@ public final class ModelRegistry {
 
     /** Adds a version of {@code name} (creating the model on first use) from a run's artifact; returns its number. */
     public String register(String name, String runId, String artifactPath, Map<String, String> tags) {
-        ObjectNode create = JSON.createObjectNode().put("name", name);
-        try {
-            client.sendPost("registered-models/create", create.toString());
-        } catch (MlflowHttpException e) {
-            if (!body(e).contains("RESOURCE_ALREADY_EXISTS")) throw e;
+        if (!registeredModelExists(name)) {
+            try {
+                client.sendPost("registered-models/create", JSON.createObjectNode().put("name", name).toString());
+            } catch (MlflowHttpException e) {
+                if (!body(e).contains("RESOURCE_ALREADY_EXISTS")) throw e; // another kernel made it a moment ago
+            }
         }
         String artifactUri = client.getRun(runId).getInfo().getArtifactUri();
         ObjectNode v = JSON.createObjectNode().put("name", name).put("run_id", runId)

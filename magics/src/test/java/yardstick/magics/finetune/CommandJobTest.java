@@ -209,6 +209,42 @@ class CommandJobTest {
         assertEquals(10_000, loss.stream().map(Service.Metric::getStep).distinct().count());
     }
 
+    /** A finished job's weights become versions of a registered model, and models:/ URIs prompt them. */
+    @Test
+    void aFinishedJobIsRegisteredAndItsModelAnswersPromptsByItsModelUri() throws Exception {
+        System.setProperty(yardstick.magics.YardstickHome.PROPERTY, tmp.resolve("home").toString());
+        var env = yardstick.kernel.magic.Environment.shared();
+        String wasTracking = env.get("YARDSTICK_TRACKING"), wasUri = env.get("MLFLOW_TRACKING_URI");
+        env.set("YARDSTICK_TRACKING", "on");
+        env.set("MLFLOW_TRACKING_URI", tracking.uri().toString());
+        Tracking.reset();
+        try {
+            Path weights = Files.copy(yardstick.magics.llm.local.BundledModel.file(tmp.resolve("home")), tmp.resolve("tuned.ysw"));
+            Finetune f = jobs(tracking);
+            String id = f.launch(command("--steps 2 --batch 1 --artifact " + weights).withRegister("tuned"));
+            assertEquals(JobState.FINISHED, f.await(id, Duration.ofMinutes(1)).state(), () -> f.logs(id, 10));
+            assertEquals("2", f.register(id, "tuned"), "a second registration is the next version");
+            String local = yardstick.magics.llm.Llm.model("local").withTemperature(0).withMaxTokens(12).withoutCache()
+                    .complete("Yardstick is").text();
+            for (String uri : List.of("models:/tuned/1", "models:/tuned/latest")) {
+                assertEquals(local, yardstick.magics.llm.Llm.model(uri).withTemperature(0).withMaxTokens(12).withoutCache()
+                        .complete("Yardstick is").text(), uri + " holds the same weights as the bundled model");
+            }
+            var e = assertThrows(yardstick.magics.llm.LlmException.class, () -> yardstick.magics.llm.Llm.model("models:/tuned/99")
+                    .complete("x"));
+            assertTrue(e.getMessage().contains("model tuned has no version 99 (latest: 2)"), e.getMessage());
+            e = assertThrows(yardstick.magics.llm.LlmException.class, () -> yardstick.magics.llm.Llm.model("models:/nope/1").complete("x"));
+            assertTrue(e.getMessage().contains("no registered model named 'nope'"), e.getMessage());
+            JobException notDone = assertThrows(JobException.class, () -> f.register(f.launch(command("--steps 1 --exit 2")), "x"));
+            assertTrue(notDone.getMessage().contains("only a finished job can be registered"), notDone.getMessage());
+        } finally {
+            Tracking.reset();
+            env.set("YARDSTICK_TRACKING", wasTracking);
+            env.set("MLFLOW_TRACKING_URI", wasUri);
+            System.clearProperty(yardstick.magics.YardstickHome.PROPERTY);
+        }
+    }
+
     @Test
     void aCommandJobCannotBeResumedButCanBeLaunchedAgain() throws Exception {
         Finetune f = jobs(tracking);

@@ -31,4 +31,12 @@ public final class ArtifactUris {
     public static String decodePathOnce(String encoded) {
         return ArtifactRepository.percentDecode(encoded);
     }
+
+    /** The path without slashes at either end: "/a/b/" gives "a/b". */
+    public static String trimSlashes(String s) {
+        int start = 0, end = s.length();
+        while (start < end && s.charAt(start) == '/') start++;
+        while (end > start && s.charAt(end - 1) == '/') end--;
+        return s.substring(start, end);
+    }
 }

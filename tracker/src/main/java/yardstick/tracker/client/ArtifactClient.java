@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import yardstick.tracker.artifacts.ArtifactUris;
 
 /**
  * Uploads, lists and downloads run artifacts through an MLflow artifact proxy ({@code mlflow server
@@ -149,7 +150,7 @@ public final class ArtifactClient {
         List<ArtifactFile> files = new ArrayList<>();
         for (JsonNode f : body.path("files")) {
             String name = f.path("path").asText();
-            String relative = path == null || path.isEmpty() ? name : trimSlashes(path) + "/" + name;
+            String relative = path == null || path.isEmpty() ? name : ArtifactUris.trimSlashes(path) + "/" + name;
             files.add(new ArtifactFile(relative, f.path("is_dir").asBoolean(), f.path("file_size").asLong(0)));
         }
         return files;
@@ -163,7 +164,7 @@ public final class ArtifactClient {
         List<ArtifactFile> children = path == null || path.isEmpty() ? list(artifactUri, path) : null;
         if (children == null) {
             String parent = path.contains("/") ? path.substring(0, path.lastIndexOf('/')) : "";
-            String name = trimSlashes(path);
+            String name = ArtifactUris.trimSlashes(path);
             children = list(artifactUri, parent);
             ArtifactFile self = children.stream().filter(f -> f.path().equals(name)).findFirst().orElse(null);
             if (self == null) {
@@ -176,7 +177,7 @@ public final class ArtifactClient {
             children = list(artifactUri, name);
         }
         Files.createDirectories(destination);
-        String prefix = path == null || path.isEmpty() ? "" : trimSlashes(path) + "/";
+        String prefix = path == null || path.isEmpty() ? "" : ArtifactUris.trimSlashes(path) + "/";
         for (ArtifactFile child : children) {
             Path target = destination.resolve(child.path().substring(prefix.length())).normalize();
             if (!target.startsWith(destination.normalize())) {
@@ -268,29 +269,18 @@ public final class ArtifactClient {
             int slash = rest.indexOf('/', 2);
             rest = slash < 0 ? "" : rest.substring(slash);
         }
-        return trimSlashes(rest);
+        return ArtifactUris.trimSlashes(rest);
     }
 
     private static String join(String a, String b) {
-        String left = trimSlashes(a);
-        String right = b == null ? "" : trimSlashes(b);
+        String left = ArtifactUris.trimSlashes(a);
+        String right = b == null ? "" : ArtifactUris.trimSlashes(b);
         if (left.isEmpty()) {
             return right;
         }
         return right.isEmpty() ? left : left + "/" + right;
     }
 
-    private static String trimSlashes(String s) {
-        int start = 0;
-        int end = s.length();
-        while (start < end && s.charAt(start) == '/') {
-            start++;
-        }
-        while (end > start && s.charAt(end - 1) == '/') {
-            end--;
-        }
-        return s.substring(start, end);
-    }
 
     private static String encodePath(String path) {
         StringBuilder out = new StringBuilder();

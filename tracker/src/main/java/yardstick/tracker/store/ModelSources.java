@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import yardstick.tracker.artifacts.ArtifactUris;
 import yardstick.tracker.model.MlflowException;
 
 /**
@@ -71,12 +72,12 @@ final class ModelSources {
         if (!source.startsWith("runs:/")) {
             return null;
         }
-        String rest = trimSlashes(source.substring("runs:".length()));
+        String rest = ArtifactUris.trimSlashes(source.substring("runs:".length()));
         if (rest.isEmpty()) {
             return null;
         }
         int slash = rest.indexOf('/');
-        return slash < 0 ? new RunArtifact(rest, "") : new RunArtifact(rest.substring(0, slash), trimSlashes(rest.substring(slash)));
+        return slash < 0 ? new RunArtifact(rest, "") : new RunArtifact(rest.substring(0, slash), ArtifactUris.trimSlashes(rest.substring(slash)));
     }
 
     /** The version a {@code models:/} source names; null for any other source. */
@@ -113,15 +114,4 @@ final class ModelSources {
         }
     }
 
-    private static String trimSlashes(String s) {
-        int start = 0;
-        int end = s.length();
-        while (start < end && s.charAt(start) == '/') {
-            start++;
-        }
-        while (end > start && s.charAt(end - 1) == '/') {
-            end--;
-        }
-        return s.substring(start, end);
-    }
 }

@@ -51,7 +51,8 @@ public final class JobRegistry {
         try {
             Path dir = dir(r.id());
             Files.createDirectories(dir);
-            Path tmp = dir.resolve(RECORD + ".tmp");
+            // A temporary file of its own: another kernel's registry may be saving the same job at this moment.
+            Path tmp = Files.createTempFile(dir, RECORD + ".", ".tmp");
             JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), r);
             Files.move(tmp, dir.resolve(RECORD), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             cache.remove(r.id());

@@ -6,15 +6,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import yardstick.magics.finetune.gpu.DjlJni;
+import yardstick.magics.finetune.gpu.TorchInstall;
 import yardstick.magics.finetune.train.TrainLoop;
 import yardstick.magics.llm.local.BundledModel;
 
 /**
  * Checks a job before it starts, so that a mistake costs a one-line message instead of a failed job: the task, the
  * numbers, the data file (present, readable, the right columns, not empty, two labels or more), the base model, and
- * a GPU when {@code --device gpu} asks for one. Returns the spec with its base resolved to a file.
+ * a GPU when {@code --device gpu} asks for one: PyTorch's CUDA build on the class path, or an installed CUDA PyTorch
+ * that DJL's JNI pairs with. Returns the spec with its base resolved to a file.
  */
 public final class JobValidator {
     private final JobRegistry registry;
@@ -139,10 +143,32 @@ public final class JobValidator {
 
     static String gpuProblem() {
         String flavor = nativeFlavor();
-        if (flavor == null) return "no PyTorch native library on the class path";
-        if (!flavor.startsWith("cu")) return "the PyTorch native library on the class path is the " + flavor + " build";
-        if (ai.djl.util.cuda.CudaUtils.getGpuCount() == 0) return "no CUDA device is visible";
-        return null;
+        if (flavor != null && flavor.startsWith("cu")) {
+            return ai.djl.util.cuda.CudaUtils.getGpuCount() == 0 ? "no CUDA device is visible" : null;
+        }
+        // Without PyTorch's CUDA build on the class path, an installed CUDA PyTorch that DJL's JNI pairs with will do.
+        String installed = installedTorchProblem();
+        if (installed == null) return null;
+        return (flavor == null ? "no PyTorch native library on the class path" : "the PyTorch native library on the class"
+                + " path is the " + flavor + " build") + ", and " + installed;
+    }
+
+    /** Why the installed PyTorch cannot run DJL on a GPU; null when it can. */
+    private static String installedTorchProblem() {
+        TorchInstall t = TorchInstall.find();
+        if (!t.found()) return t.problem();
+        if (!t.cudaAvailable()) return "the installed PyTorch " + t.version() + " (" + t.python() + ") sees no CUDA device";
+        return DjlJni.onClassPath().mismatch(t).orElse(null);
+    }
+
+    /**
+     * The environment that points DJL at an installed CUDA PyTorch (PYTORCH_LIBRARY_PATH, PYTORCH_VERSION,
+     * PYTORCH_FLAVOR) when a job asks for a GPU and the class path has no CUDA build; empty otherwise.
+     */
+    public static Map<String, String> installedTorchFor(JobSpec s) {
+        String flavor = nativeFlavor();
+        if (!"gpu".equals(s.device()) || flavor != null && flavor.startsWith("cu")) return Map.of();
+        return DjlJni.onClassPath().environment(TorchInstall.find());
     }
 
     private static String nativeFlavor() {

@@ -66,7 +66,12 @@ public final class LocalBackend implements Backend {
         } catch (IOException e) {
             throw new JobException("cannot read the job's spec in " + dir + ": " + e.getMessage(), e);
         }
-        return spec.runsCommand() ? launchCommand(record, dir, spec.command(), env) : launchTrainer(record, dir);
+        if (spec.runsCommand()) return launchCommand(record, dir, spec.command(), env);
+        try {
+            return launchTrainer(record, dir, JobValidator.installedTorchFor(spec));
+        } catch (yardstick.magics.finetune.gpu.GpuException e) {
+            throw new JobException("--device gpu: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -85,11 +90,13 @@ public final class LocalBackend implements Backend {
         return start(pb, record);
     }
 
-    private JobRecord launchTrainer(JobRecord record, Path dir) {
+    /** @param torch the environment pointing DJL at an installed PyTorch, or none for the native jar on the class path */
+    private JobRecord launchTrainer(JobRecord record, Path dir, Map<String, String> torch) {
         ProcessBuilder pb = new ProcessBuilder(command(dir)).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(JobRegistry.LOG).toFile()));
         pb.environment().put("DJL_CACHE_DIR", djlCache.toAbsolutePath().toString());
         pb.environment().put("DJL_OFFLINE", "true");
+        pb.environment().putAll(torch);
         return start(pb, record);
     }
 

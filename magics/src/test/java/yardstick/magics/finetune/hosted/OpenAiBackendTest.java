@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import yardstick.kernel.magic.Environment;
+import yardstick.magics.finetune.Finetune;
 import yardstick.magics.finetune.job.JobException;
 import yardstick.magics.finetune.job.JobListener;
 import yardstick.magics.finetune.job.JobMonitor;
@@ -43,6 +44,8 @@ import yardstick.magics.llm.Endpoint;
 import yardstick.magics.llm.Llm;
 import yardstick.magics.llm.ModelCatalog;
 import yardstick.magics.llm.RetryPolicy;
+import yardstick.magics.track.ModelRegistry;
+import yardstick.magics.track.Tracking;
 
 /** Hosted fine-tunes end to end against an in-process service that speaks OpenAI's fine-tuning API. */
 class OpenAiBackendTest {
@@ -214,6 +217,39 @@ class OpenAiBackendTest {
         Environment.shared().set("FT_TEST_KEY", "sk-test");
         Completion c = Llm.model(served.fineTunedModel).withoutCache().complete("Ahoy");
         assertEquals("tuned " + served.fineTunedModel + " says: Ahoy", c.text());
+    }
+
+    /** Through the notebook's API: launched, tracked, registered, and prompted as models:/NAME/1 on its endpoint. */
+    @Test
+    void aHostedJobLaunchedFromFinetuneIsRegisteredAsAnEndpointAndPromptedByItsModelUri() throws Exception {
+        System.setProperty("yardstick.home", home.toString());
+        Environment.shared().set("FT_TEST_KEY", "sk-test");
+        java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+        String wasTracking = Environment.shared().get("YARDSTICK_TRACKING"), wasUri = Environment.shared().get("MLFLOW_TRACKING_URI");
+        try (Tracking t = new Tracking(new Tracking.Settings(null, null, null, null, home, "hosted", null, true), quiet, quiet)) {
+            Environment.shared().set("YARDSTICK_TRACKING", "on");
+            Environment.shared().set("MLFLOW_TRACKING_URI", t.uri().toString());
+            Tracking.reset();
+            Finetune f = new Finetune(registry, Map.of(OpenAiBackend.NAME, backend()), () -> t);
+            JobSpec spec = OpenAiBackend.spec(data("train.jsonl", 4).toString(), BASE)
+                    .withHosted(new JobSpec.Hosted(null, "hosted", "pirate")).withRegister("pirate");
+            String id = f.launch(spec);
+            JobRecord end = f.await(id, Duration.ofSeconds(30));
+            assertEquals(JobState.FINISHED, end.state(), end.reason());
+            String tuned = fake.onlyJob().fineTunedModel;
+            assertEquals(12, t.client().getMetricHistory(end.runId(), "loss").size(), "train_loss per step reached the run");
+            ModelRegistry.Version v = new ModelRegistry(t.client(), new yardstick.tracker.client.ArtifactClient(t.uri()))
+                    .resolve("models:/pirate/1");
+            assertEquals("endpoint", v.kind());
+            assertEquals(tuned, v.tags().get(ModelRegistry.MODEL));
+            assertEquals(fake.baseUrl(), v.tags().get(ModelRegistry.BASE_URL));
+            assertEquals("tuned " + tuned + " says: Ahoy", Llm.model("models:/pirate/1").withoutCache().complete("Ahoy").text());
+            assertThrows(JobException.class, () -> f.resume(id));
+        } finally {
+            Tracking.reset();
+            Environment.shared().set("YARDSTICK_TRACKING", wasTracking);
+            Environment.shared().set("MLFLOW_TRACKING_URI", wasUri);
+        }
     }
 
     @Test
