@@ -1,19 +1,35 @@
 package yardstick.tracker;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
- * How a tracker runs: where it listens, which store and artifact root it uses, and the token it
- * requires. A null {@code artifactRoot} means "beside the SQLite file", or {@code ~/.yardstick/artifacts}.
+ * How a tracker runs: where it listens, which store and artifact root it uses, the token it requires, the host
+ * names beyond loopback and {@code host} that clients may reach it by, and how long one request may take to arrive.
+ * A null {@code artifactRoot} means "beside the SQLite file", or {@code ~/.yardstick/artifacts}.
  */
-public record TrackerConfig(String host, int port, String store, Path artifactRoot, String token, long maxArtifactBytes) {
+public record TrackerConfig(String host, int port, String store, Path artifactRoot, String token, long maxArtifactBytes,
+        List<String> allowedHosts, int requestTimeoutSeconds) {
     public static final long DEFAULT_MAX_ARTIFACT_BYTES = 5L * 1024 * 1024 * 1024;
+    /**
+     * How long a request (headers and body) and, separately, its response may take: long enough for a large artifact
+     * over a slow link, short enough that a client that sends its headers a byte at a time is cut off.
+     */
+    public static final int DEFAULT_REQUEST_TIMEOUT_SECONDS = 300;
 
-    /** Loopback, port 5000, SQLite at {@code ~/.yardstick/tracker.db}, no token. */
+    public TrackerConfig {
+        allowedHosts = List.copyOf(allowedHosts);
+        if (requestTimeoutSeconds <= 0) {
+            throw new IllegalArgumentException("The request timeout must be positive, got " + requestTimeoutSeconds);
+        }
+    }
+
+    /** Loopback, port 5000, SQLite at {@code ~/.yardstick/tracker.db}, no token, no further host names. */
     public static TrackerConfig defaults() {
         return new TrackerConfig("127.0.0.1", 5000, "sqlite:" + yardstickHome().resolve("tracker.db"), null, null,
-                DEFAULT_MAX_ARTIFACT_BYTES);
+                DEFAULT_MAX_ARTIFACT_BYTES, List.of(), DEFAULT_REQUEST_TIMEOUT_SECONDS);
     }
 
     public static Path yardstickHome() {
@@ -21,27 +37,36 @@ public record TrackerConfig(String host, int port, String store, Path artifactRo
     }
 
     public TrackerConfig withHost(String value) {
-        return new TrackerConfig(value, port, store, artifactRoot, token, maxArtifactBytes);
+        return new TrackerConfig(value, port, store, artifactRoot, token, maxArtifactBytes, allowedHosts, requestTimeoutSeconds);
     }
 
     public TrackerConfig withPort(int value) {
-        return new TrackerConfig(host, value, store, artifactRoot, token, maxArtifactBytes);
+        return new TrackerConfig(host, value, store, artifactRoot, token, maxArtifactBytes, allowedHosts, requestTimeoutSeconds);
     }
 
     public TrackerConfig withStore(String value) {
-        return new TrackerConfig(host, port, value, artifactRoot, token, maxArtifactBytes);
+        return new TrackerConfig(host, port, value, artifactRoot, token, maxArtifactBytes, allowedHosts, requestTimeoutSeconds);
     }
 
     public TrackerConfig withArtifactRoot(Path value) {
-        return new TrackerConfig(host, port, store, value, token, maxArtifactBytes);
+        return new TrackerConfig(host, port, store, value, token, maxArtifactBytes, allowedHosts, requestTimeoutSeconds);
     }
 
     public TrackerConfig withToken(String value) {
-        return new TrackerConfig(host, port, store, artifactRoot, value, maxArtifactBytes);
+        return new TrackerConfig(host, port, store, artifactRoot, value, maxArtifactBytes, allowedHosts, requestTimeoutSeconds);
     }
 
     public TrackerConfig withMaxArtifactBytes(long value) {
-        return new TrackerConfig(host, port, store, artifactRoot, token, value);
+        return new TrackerConfig(host, port, store, artifactRoot, token, value, allowedHosts, requestTimeoutSeconds);
+    }
+
+    /** Host names (or addresses) clients may use beyond loopback and {@link #host()}; {@code *.domain} and {@code *} match many. */
+    public TrackerConfig withAllowedHosts(List<String> value) {
+        return new TrackerConfig(host, port, store, artifactRoot, token, maxArtifactBytes, value, requestTimeoutSeconds);
+    }
+
+    public TrackerConfig withRequestTimeoutSeconds(int value) {
+        return new TrackerConfig(host, port, store, artifactRoot, token, maxArtifactBytes, allowedHosts, value);
     }
 
     /** The artifact root to use: the configured one, else one derived from the store. */
@@ -64,14 +89,19 @@ public record TrackerConfig(String host, int port, String store, Path artifactRo
 
     /**
      * Reads command-line options over the defaults:
-     * {@code [--host H] [--port P] [--store URL] [--artifacts DIR] [--token T] [--max-artifact-bytes N]};
-     * the token may also come from {@code YARDSTICK_TRACKER_TOKEN}.
+     * {@code [--host H] [--port P] [--store URL] [--artifacts DIR] [--token T] [--max-artifact-bytes N]
+     * [--allowed-hosts A,B] [--request-timeout SECONDS]}; the token may also come from {@code YARDSTICK_TRACKER_TOKEN}
+     * and the allowed hosts from {@code YARDSTICK_TRACKER_ALLOWED_HOSTS}.
      */
     public static TrackerConfig parse(String[] args, Map<String, String> env) {
         TrackerConfig c = defaults();
         String envToken = env.get("YARDSTICK_TRACKER_TOKEN");
         if (envToken != null && !envToken.isEmpty()) {
             c = c.withToken(envToken);
+        }
+        String envHosts = env.get("YARDSTICK_TRACKER_ALLOWED_HOSTS");
+        if (envHosts != null && !envHosts.isBlank()) {
+            c = c.withAllowedHosts(hostList(envHosts));
         }
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -98,10 +128,16 @@ public record TrackerConfig(String host, int port, String store, Path artifactRo
                 case "--artifacts" -> c.withArtifactRoot(Path.of(value));
                 case "--token" -> c.withToken(value);
                 case "--max-artifact-bytes" -> c.withMaxArtifactBytes(Long.parseLong(value));
+                case "--allowed-hosts" -> c.withAllowedHosts(hostList(value));
+                case "--request-timeout" -> c.withRequestTimeoutSeconds(parseInt(name, value));
                 default -> throw new IllegalArgumentException("Unknown option " + name + "\n" + usage());
             };
         }
         return c;
+    }
+
+    private static List<String> hostList(String value) {
+        return Arrays.stream(value.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList();
     }
 
     private static int parseInt(String name, String value) {
@@ -114,14 +150,20 @@ public record TrackerConfig(String host, int port, String store, Path artifactRo
 
     public static String usage() {
         return "usage: yardstick tracker [--host 127.0.0.1] [--port 5000] [--store sqlite:PATH | jdbc:postgresql://...]"
-                + " [--artifacts DIR] [--token TOKEN] [--max-artifact-bytes N]\n"
-                + "  The token may also be set with YARDSTICK_TRACKER_TOKEN; it is required on a non-loopback host.";
+                + " [--artifacts DIR] [--token TOKEN] [--max-artifact-bytes N] [--allowed-hosts NAME,NAME]"
+                + " [--request-timeout SECONDS]\n"
+                + "  The token may also be set with YARDSTICK_TRACKER_TOKEN; it is required on a non-loopback host.\n"
+                + "  Requests must name the tracker as localhost, a loopback address, --host or one of --allowed-hosts"
+                + " (also YARDSTICK_TRACKER_ALLOWED_HOSTS; *.domain matches subdomains), which guards against DNS rebinding.\n"
+                + "  --request-timeout (default " + DEFAULT_REQUEST_TIMEOUT_SECONDS + ") bounds the seconds one request, and"
+                + " separately its response, may take; raise it for very large artifact uploads over slow links.";
     }
 
     @Override
     public String toString() {
         // Never print the token.
         return "TrackerConfig[host=" + host + ", port=" + port + ", store=" + store + ", artifacts=" + resolvedArtifactRoot()
-                + ", token=" + (token == null ? "none" : "set") + ", maxArtifactBytes=" + maxArtifactBytes + "]";
+                + ", token=" + (token == null ? "none" : "set") + ", maxArtifactBytes=" + maxArtifactBytes + ", allowedHosts="
+                + allowedHosts + ", requestTimeoutSeconds=" + requestTimeoutSeconds + "]";
     }
 }

@@ -1,5 +1,6 @@
 package yardstick.tracker;
 
+import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -14,6 +15,7 @@ import yardstick.tracker.artifacts.ArtifactRepository;
 import yardstick.tracker.artifacts.ArtifactUris;
 import yardstick.tracker.server.ApiHandler;
 import yardstick.tracker.server.ArtifactHandler;
+import yardstick.tracker.server.HostOriginFilter;
 import yardstick.tracker.server.TokenFilter;
 import yardstick.tracker.store.JdbcTrackerStore;
 import yardstick.tracker.store.StoreUrl;
@@ -62,10 +64,7 @@ public final class TrackerServer implements AutoCloseable {
             throw new IllegalArgumentException("Refusing to listen on " + config.host() + " without a token: anyone who can"
                     + " reach it could read and change every run. Set --token or YARDSTICK_TRACKER_TOKEN, or bind 127.0.0.1.");
         }
-        // Small JSON answers must not wait for Nagle's algorithm; read once when the HTTP server class loads.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
+        configureHttpServer(config);
         ArtifactRepository artifacts = new ArtifactRepository(config.resolvedArtifactRoot(), config.maxArtifactBytes());
         TrackerStore store = JdbcTrackerStore.open(StoreUrl.parse(config.store()), ArtifactUris.SCHEME);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -79,25 +78,54 @@ public final class TrackerServer implements AutoCloseable {
         }
         http.setExecutor(executor);
         TrackerServer server = new TrackerServer(http, executor, store, artifacts);
+        HostOriginFilter guard = new HostOriginFilter(config.host(), config.allowedHosts());
         TokenFilter auth = hasToken ? new TokenFilter(config.token()) : null;
-        server.mount("/api/2.0/mlflow/", new ApiHandler(store, artifacts), auth);
-        server.mount(ArtifactHandler.PREFIX, new ArtifactHandler(artifacts), auth);
+        server.mount("/api/2.0/mlflow/", new ApiHandler(store, artifacts), guard, auth);
+        server.mount(ArtifactHandler.PREFIX, new ArtifactHandler(artifacts), guard, auth);
+        // Health probes (a load balancer's, Kubernetes') may name the tracker by any address; the answer reveals nothing.
         server.mount("/health", ex -> {
             try (ex) {
                 byte[] ok = "OK".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
                 ex.sendResponseHeaders(200, ok.length);
                 ex.getResponseBody().write(ok);
             }
-        }, null);
-        server.mount("/", new UiHandler(store, artifacts), auth);
+        });
+        server.mount("/", new UiHandler(store, artifacts), guard, auth);
         http.start();
         return server;
     }
 
-    private void mount(String path, HttpHandler handler, TokenFilter auth) {
+    /** Mounts {@code handler} behind {@code filters} in order; null ones are skipped. */
+    private void mount(String path, HttpHandler handler, Filter... filters) {
         HttpContext context = http.createContext(path, handler);
-        if (auth != null) {
-            context.getFilters().add(auth);
+        for (Filter f : filters) {
+            if (f != null) {
+                context.getFilters().add(f);
+            }
+        }
+    }
+
+    /**
+     * Sets the JDK HTTP server's time limits, which it reads once, when its first server is created in this JVM; a
+     * value already set (with -D, or by an earlier tracker in this JVM) is kept. A request's headers and body must
+     * arrive within the request timeout and its response be taken within as long again, so a client that sends a
+     * byte at a time cannot hold a connection open forever; a connection that sends nothing at all is closed within
+     * the lesser of that and the idle interval; a kept-alive connection is closed after 30 idle seconds.
+     */
+    static void configureHttpServer(TrackerConfig config) {
+        String seconds = Integer.toString(config.requestTimeoutSeconds());
+        setIfAbsent("sun.net.httpserver.maxReqTime", seconds);
+        setIfAbsent("sun.net.httpserver.maxRspTime", seconds);
+        setIfAbsent("sun.net.httpserver.idleInterval", "30");
+        // The idle check runs every second, not every ten, so silent connections go on time.
+        setIfAbsent("sun.net.httpserver.clockTick", "1000");
+        // Small JSON answers must not wait for Nagle's algorithm.
+        setIfAbsent("sun.net.httpserver.nodelay", "true");
+    }
+
+    private static void setIfAbsent(String name, String value) {
+        if (System.getProperty(name) == null) {
+            System.setProperty(name, value);
         }
     }
 

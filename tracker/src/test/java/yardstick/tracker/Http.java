@@ -57,8 +57,16 @@ public final class Http {
      * refuse paths such as {@code /a/../b}.
      */
     public static Answer rawRequest(URI base, String method, String rawPath, byte[] body) {
+        return rawRequest(base, method, rawPath, "Host: " + base.getHost() + "\r\n", body);
+    }
+
+    /**
+     * Sends a request with the given header lines (each ending in CRLF) byte for byte, for headers HTTP client
+     * libraries will not send as given, such as a foreign {@code Host}.
+     */
+    public static Answer rawRequest(URI base, String method, String rawPath, String headerLines, byte[] body) {
         try (Socket s = new Socket(base.getHost(), base.getPort())) {
-            String head = method + " " + rawPath + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nConnection: close\r\n"
+            String head = method + " " + rawPath + " HTTP/1.1\r\n" + headerLines + "Connection: close\r\n"
                     + "Content-Length: " + body.length + "\r\n\r\n";
             s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
             s.getOutputStream().write(body);

@@ -26,11 +26,13 @@ public final class TrackerProcess implements AutoCloseable {
         this.startMillis = startMillis;
     }
 
-    public static TrackerProcess start(Path dir) throws IOException {
+    /** Starts a tracker over {@code dir} with {@code options} after the port, store and artifact options. */
+    public static TrackerProcess start(Path dir, String... options) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
                 "yardstick.tracker.TrackerMain", "--port", "0", "--store", "sqlite:" + dir.resolve("tracker.db"),
                 "--artifacts", dir.resolve("artifacts").toString()));
+        cmd.addAll(List.of(options));
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

@@ -1,31 +1,28 @@
 package yardstick.tracker.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
-import java.io.InputStream;
+import java.util.Set;
 import yardstick.tracker.artifacts.ArtifactRepository;
 import yardstick.tracker.model.ErrorCode;
 import yardstick.tracker.model.MlflowException;
 import yardstick.tracker.store.TrackerStore;
 
 /**
- * Serves {@code /api/2.0/mlflow/*}: the tracking endpoints and the Model Registry's. JSON bodies for POST, PATCH
- * and DELETE (as MLflow's clients send them), query strings for GET.
+ * Serves {@code /api/2.0/mlflow/*}: the tracking endpoints and the Model Registry's, each on the HTTP methods MLflow
+ * binds it to. GET reads its fields from the query string; POST, PATCH and DELETE from an {@code application/json}
+ * body (a DELETE without a body from its query string). Any other method is 405, before the body is read.
  */
 public final class ApiHandler implements HttpHandler {
     public static final String PREFIX = "/api/2.0/mlflow/";
-    private static final int MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-    private final RestApi api;
-    private final RegistryApi registry;
+    private final Routes routes = new Routes();
 
     public ApiHandler(TrackerStore store, ArtifactRepository artifacts) {
-        this.api = new RestApi(store, artifacts);
-        this.registry = new RegistryApi(store.modelRegistry());
+        new RestApi(store, artifacts, routes);
+        new RegistryApi(store.modelRegistry(), routes);
     }
 
     @Override
@@ -34,56 +31,32 @@ public final class ApiHandler implements HttpHandler {
             String path = ex.getRequestURI().getPath();
             String endpoint = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : path;
             String method = ex.getRequestMethod();
+            Set<String> bound = routes.methods(endpoint);
+            if (bound.isEmpty()) {
+                throw new MlflowException(ErrorCode.ENDPOINT_NOT_FOUND, "No API endpoint named '" + endpoint + "'");
+            }
+            Routes.Endpoint handler = routes.find(method, endpoint);
+            if (handler == null) {
+                ex.getResponseHeaders().set("Allow", String.join(", ", bound));
+                throw new MlflowException(ErrorCode.BAD_REQUEST, "Method " + method + " is not allowed for " + endpoint
+                        + "; use " + String.join(" or ", bound), 405);
+            }
             ObjectNode fields = switch (method) {
                 case "GET", "HEAD" -> Exchanges.queryFields(ex.getRequestURI().getRawQuery());
-                case "POST", "PATCH", "PUT" -> body(ex);
-                // A DELETE carries its fields in a JSON body; a query string is read when there is no body.
                 case "DELETE" -> {
-                    ObjectNode b = body(ex);
+                    ObjectNode b = JsonBody.read(ex);
                     yield b.isEmpty() ? Exchanges.queryFields(ex.getRequestURI().getRawQuery()) : b;
                 }
-                default -> throw new MlflowException(ErrorCode.BAD_REQUEST, "Method " + method + " not allowed");
+                default -> JsonBody.read(ex);
             };
-            Request request = new Request(fields, ex.getRequestHeaders().getFirst("User-Agent"));
-            ObjectNode answer;
-            if (registry.serves(endpoint)) {
-                answer = registry.handle(method, endpoint, request);
-            } else if (method.equals("DELETE")) {
-                throw new MlflowException(ErrorCode.BAD_REQUEST, "Method DELETE not allowed for " + endpoint);
-            } else {
-                answer = api.handle(endpoint, request);
-            }
-            Exchanges.sendJson(ex, 200, answer);
+            Exchanges.sendJson(ex, 200, handler.handle(new Request(fields, ex.getRequestHeaders().getFirst("User-Agent"))));
         } catch (Exception | Error e) {
+            // Drain first: closing the exchange with much of a refused body unread resets the connection, which
+            // can reach the client before the error answer does.
+            Exchanges.drain(ex);
             Exchanges.sendError(ex, e);
         } finally {
             ex.close();
         }
-    }
-
-    private static ObjectNode body(HttpExchange ex) throws IOException {
-        byte[] bytes;
-        try (InputStream in = ex.getRequestBody()) {
-            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-        }
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw new MlflowException(ErrorCode.INVALID_PARAMETER_VALUE, "Request body exceeds " + MAX_BODY_BYTES + " bytes");
-        }
-        if (bytes.length == 0) {
-            return JsonCodec.object();
-        }
-        JsonNode node;
-        try {
-            node = JsonCodec.MAPPER.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw new MlflowException(ErrorCode.MALFORMED_REQUEST, "Malformed JSON request body: " + e.getOriginalMessage());
-        }
-        if (node == null || node.isMissingNode()) {
-            return JsonCodec.object();
-        }
-        if (!node.isObject()) {
-            throw new MlflowException(ErrorCode.MALFORMED_REQUEST, "Malformed JSON request body: expected a JSON object");
-        }
-        return (ObjectNode) node;
     }
 }

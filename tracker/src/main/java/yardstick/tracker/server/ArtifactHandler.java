@@ -16,11 +16,11 @@ import yardstick.tracker.model.MlflowException;
 
 /**
  * The artifact proxy of {@code mlflow server --serve-artifacts}: PUT, GET and DELETE on
- * {@code /api/2.0/mlflow-artifacts/artifacts/<path>}, and GET on the bare prefix with {@code ?path=} to list.
+ * {@code /api/2.0/mlflow-artifacts/artifacts/<path>}, and GET on the bare prefix with {@code ?path=} to list. Any
+ * other method, POST included (what an HTML form can send), is 405.
  */
 public final class ArtifactHandler implements HttpHandler {
     public static final String PREFIX = "/api/2.0/mlflow-artifacts/artifacts";
-    private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
 
     private final ArtifactRepository repository;
 
@@ -38,8 +38,9 @@ public final class ArtifactHandler implements HttpHandler {
             }
             String rest = raw.substring(PREFIX.length());
             if (rest.isEmpty() || rest.equals("/")) {
-                if (!ex.getRequestMethod().equals("GET")) {
-                    throw new MlflowException(ErrorCode.BAD_REQUEST, "Only GET lists artifacts");
+                if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+                    throw notAllowed(ex, "GET, HEAD", "Method " + ex.getRequestMethod() + " is not allowed for listing"
+                            + " artifacts; use GET");
                 }
                 var fields = Exchanges.queryFields(ex.getRequestURI().getRawQuery());
                 String path = fields.hasNonNull("path") ? fields.get("path").asText() : "";
@@ -53,40 +54,30 @@ public final class ArtifactHandler implements HttpHandler {
             ArtifactRepository.checkRelative(encoded);
             String path = decodePath(encoded);
             switch (ex.getRequestMethod()) {
-                case "PUT", "POST" -> upload(ex, path);
+                case "PUT" -> upload(ex, path);
                 case "GET", "HEAD" -> download(ex, path);
                 case "DELETE" -> {
                     repository.delete(path);
                     Exchanges.sendJson(ex, 200, JsonCodec.object());
                 }
-                default -> throw new MlflowException(ErrorCode.BAD_REQUEST, "Method " + ex.getRequestMethod() + " not allowed");
+                default -> throw notAllowed(ex, "DELETE, GET, HEAD, PUT", "Method " + ex.getRequestMethod()
+                        + " is not allowed for an artifact; use PUT to upload, GET to download, DELETE to delete");
             }
         } catch (Exception | Error e) {
             // Drain first: answering closes the exchange, and closing it with much of the body unread resets the
             // connection, which can reach the client before the error answer does.
-            drain(ex);
+            Exchanges.drain(ex);
             Exchanges.sendError(ex, e);
         } finally {
-            drain(ex);
+            Exchanges.drain(ex);
             ex.close();
         }
     }
 
-    /**
-     * Reads what is left of a refused upload's body (up to a bound), so that closing the connection does
-     * not reset it before the client has read the error answer.
-     */
-    private static void drain(HttpExchange ex) {
-        try (InputStream in = ex.getRequestBody()) {
-            byte[] sink = new byte[64 * 1024];
-            long left = DRAIN_LIMIT;
-            int n;
-            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
-                left -= n;
-            }
-        } catch (IOException ignored) {
-            // The client went away; there is nobody left to answer.
-        }
+    /** 405 with MLflow's error JSON and the Allow header: uploads are PUT only, as in MLflow's artifact service. */
+    private static MlflowException notAllowed(HttpExchange ex, String allow, String message) {
+        ex.getResponseHeaders().set("Allow", allow);
+        return new MlflowException(ErrorCode.BAD_REQUEST, message, 405);
     }
 
     private static String decodePath(String encoded) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,8 @@ import yardstick.tracker.model.MlflowException;
 /** Small helpers for answering an {@link HttpExchange}. */
 public final class Exchanges {
     private static final System.Logger LOG = System.getLogger("yardstick.tracker");
+    /** How much of a refused body is read and discarded before answering. */
+    private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
 
     private Exchanges() {}
 
@@ -42,7 +45,24 @@ public final class Exchanges {
             e = new MlflowException(ErrorCode.INTERNAL_ERROR, "Internal error: " + t);
         }
         ObjectNode body = JsonCodec.object().put("error_code", e.code().name()).put("message", e.getMessage());
-        sendJson(ex, e.code().httpStatus(), body);
+        sendJson(ex, e.httpStatus(), body);
+    }
+
+    /**
+     * Reads what is left of a refused request's body, up to {@link #DRAIN_LIMIT} bytes, so that closing the
+     * connection does not reset it before the client has read the error answer.
+     */
+    public static void drain(HttpExchange ex) {
+        try (InputStream in = ex.getRequestBody()) {
+            byte[] sink = new byte[64 * 1024];
+            long left = DRAIN_LIMIT;
+            int n;
+            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+                left -= n;
+            }
+        } catch (IOException ignored) {
+            // The client went away; there is nobody left to answer.
+        }
     }
 
     /** Query parameters as request fields; a repeated name becomes a list. */

@@ -3,12 +3,7 @@ package yardstick.tracker.server;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
-import yardstick.tracker.model.ErrorCode;
-import yardstick.tracker.model.MlflowException;
 import yardstick.tracker.model.ModelVersion;
 import yardstick.tracker.model.Page;
 import yardstick.tracker.model.RegisteredModel;
@@ -24,11 +19,12 @@ final class RegistryApi {
     private static final int DEFAULT_VERSION_RESULTS = 200_000;
 
     private final ModelRegistry registry;
-    /** Endpoint path to its handler, per HTTP method. */
-    private final Map<String, Map<String, RestApi.Endpoint>> endpoints = new HashMap<>();
+    private final Routes routes;
 
-    RegistryApi(ModelRegistry registry) {
+    /** Binds the registry's endpoints into {@code routes}. */
+    RegistryApi(ModelRegistry registry, Routes routes) {
         this.registry = registry;
+        this.routes = routes;
         on("POST", "registered-models/create", r -> model(registry.createRegisteredModel(r.requiredString("name"),
                 tags(r.objects("tags")), r.string("description"))));
         on("GET", "registered-models/get", r -> model(registry.getRegisteredModel(r.requiredString("name"))));
@@ -59,7 +55,7 @@ final class RegistryApi {
         });
         on("GET", "registered-models/alias", r -> version(registry.getModelVersionByAlias(r.requiredString("name"),
                 r.requiredString("alias"))));
-        RestApi.Endpoint latest = r -> versions(registry.getLatestVersions(r.requiredString("name"), r.stringList("stages")));
+        Routes.Endpoint latest = r -> versions(registry.getLatestVersions(r.requiredString("name"), r.stringList("stages")));
         on("POST", "registered-models/get-latest-versions", latest);
         on("GET", "registered-models/get-latest-versions", latest);
         on("POST", "model-versions/create", r -> version(registry.createModelVersion(r.requiredString("name"),
@@ -92,24 +88,8 @@ final class RegistryApi {
                 registry.getModelVersionDownloadUri(r.requiredString("name"), r.requiredString("version"))));
     }
 
-    private void on(String method, String path, RestApi.Endpoint endpoint) {
-        endpoints.computeIfAbsent(path, p -> new HashMap<>()).put(method, endpoint);
-    }
-
-    /** Whether {@code path} (after {@code /api/2.0/mlflow/}) is a registry endpoint. */
-    boolean serves(String path) {
-        return endpoints.containsKey(path);
-    }
-
-    /** Handles a registry endpoint; a method MLflow does not bind to it is BAD_REQUEST naming the ones it does. */
-    ObjectNode handle(String method, String path, Request request) {
-        Map<String, RestApi.Endpoint> byMethod = endpoints.get(path);
-        RestApi.Endpoint e = byMethod.get(method.equals("HEAD") ? "GET" : method);
-        if (e == null) {
-            throw new MlflowException(ErrorCode.BAD_REQUEST, "Method " + method + " is not allowed for " + path + "; use "
-                    + String.join(" or ", new TreeSet<>(byMethod.keySet())));
-        }
-        return e.handle(request);
+    private void on(String method, String path, Routes.Endpoint endpoint) {
+        routes.on(method, path, endpoint);
     }
 
     private ObjectNode searchModels(Request r) {

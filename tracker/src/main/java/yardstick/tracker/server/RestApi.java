@@ -6,14 +6,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import yardstick.tracker.artifacts.ArtifactRepository;
 import yardstick.tracker.artifacts.ArtifactUris;
 import yardstick.tracker.model.Dataset;
 import yardstick.tracker.model.DatasetInput;
-import yardstick.tracker.model.ErrorCode;
 import yardstick.tracker.model.Experiment;
 import yardstick.tracker.model.Metric;
-import yardstick.tracker.model.MlflowException;
 import yardstick.tracker.model.Page;
 import yardstick.tracker.model.Param;
 import yardstick.tracker.model.Run;
@@ -25,19 +24,21 @@ import yardstick.tracker.store.TrackerStore;
 /** MLflow's REST API 2.0 tracking endpoints, each a function from request fields to a JSON response. */
 final class RestApi {
     private static final int DEFAULT_SEARCH_RESULTS = 1000;
-
-    @FunctionalInterface
-    interface Endpoint {
-        ObjectNode handle(Request request);
-    }
+    /** The endpoints that only read; every other one changes state. */
+    private static final Set<String> READ_ONLY = Set.of("experiments/get", "experiments/get-by-name", "experiments/search",
+            "runs/get", "runs/search", "metrics/get-history", "artifacts/list");
 
     private final TrackerStore store;
     private final ArtifactRepository artifacts;
-    private final Map<String, Endpoint> endpoints = new HashMap<>();
 
-    RestApi(TrackerStore store, ArtifactRepository artifacts) {
+    /**
+     * Binds the tracking endpoints into {@code routes}: what changes state takes POST only, as in MLflow 2.x; what
+     * reads takes GET, and also POST where MLflow binds POST ({@code experiments/search}, {@code runs/search}).
+     */
+    RestApi(TrackerStore store, ArtifactRepository artifacts, Routes routes) {
         this.store = store;
         this.artifacts = artifacts;
+        Map<String, Routes.Endpoint> endpoints = new HashMap<>();
         endpoints.put("experiments/create", this::createExperiment);
         endpoints.put("experiments/get", r -> wrap("experiment", JsonCodec.experiment(store.getExperiment(r.requiredString("experiment_id")))));
         endpoints.put("experiments/get-by-name", r -> wrap("experiment",
@@ -92,15 +93,13 @@ final class RestApi {
         endpoints.put("runs/search", this::searchRuns);
         endpoints.put("metrics/get-history", this::metricHistory);
         endpoints.put("artifacts/list", this::listRunArtifacts);
-    }
-
-    /** Handles {@code path}, the part after {@code /api/2.0/mlflow/}. */
-    ObjectNode handle(String path, Request request) {
-        Endpoint e = endpoints.get(path);
-        if (e == null) {
-            throw new MlflowException(ErrorCode.ENDPOINT_NOT_FOUND, "No API endpoint named '" + path + "'");
-        }
-        return e.handle(request);
+        endpoints.forEach((path, endpoint) -> {
+            if (READ_ONLY.contains(path)) {
+                routes.read(path, endpoint, path.endsWith("/search") ? new String[] {"POST"} : new String[0]);
+            } else {
+                routes.on("POST", path, endpoint);
+            }
+        });
     }
 
     private static ObjectNode wrap(String name, ObjectNode value) {

@@ -22,6 +22,7 @@ import yardstick.tracker.artifacts.ArtifactEntry;
 import yardstick.tracker.artifacts.ArtifactRepository;
 import yardstick.tracker.artifacts.ArtifactUris;
 import yardstick.tracker.model.Experiment;
+import yardstick.tracker.model.LifecycleStage;
 import yardstick.tracker.model.Metric;
 import yardstick.tracker.model.MlflowException;
 import yardstick.tracker.model.Page;
@@ -33,7 +34,7 @@ import yardstick.tracker.server.ContentTypes;
 import yardstick.tracker.server.JsonCodec;
 import yardstick.tracker.store.TrackerStore;
 
-/** Renders the history UI's pages from the store; no JavaScript, every value escaped. */
+/** Renders the history UI's pages from the store; no JavaScript, every value escaped, every form carrying its token. */
 final class Pages {
     /** The tag under which Yardstick's kernel records the source of the cell that produced a run. */
     static final String CELL_SOURCE_TAG = "yardstick.cell.source";
@@ -46,16 +47,43 @@ final class Pages {
         static Response html(String page) {
             return new Response(200, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8), null);
         }
+
+        /** 303 See Other: after a form post the browser loads {@code location} by GET, so a reload does not post again. */
+        static Response redirect(String location) {
+            return new Response(303, "text/plain; charset=utf-8", new byte[0], Map.of("Location", location));
+        }
     }
 
     private final TrackerStore store;
     private final ArtifactRepository artifacts;
     private final ModelPages models;
+    private final FormTokens tokens;
 
-    Pages(TrackerStore store, ArtifactRepository artifacts) {
+    Pages(TrackerStore store, ArtifactRepository artifacts, FormTokens tokens) {
         this.store = store;
         this.artifacts = artifacts;
         this.models = new ModelPages(store.modelRegistry());
+        this.tokens = tokens;
+    }
+
+    /** Performs a form's action, its token already checked; answers with where to go next. */
+    Response act(String path, ObjectNode fields) {
+        String[] parts = path.replaceAll("^/+", "").split("/");
+        if (parts.length == 3 && parts[0].equals("runs") && parts[2].equals("delete")) {
+            store.deleteRun(parts[1]);
+            return Response.redirect("/runs/" + url(parts[1]));
+        }
+        if (parts.length == 3 && parts[0].equals("runs") && parts[2].equals("restore")) {
+            store.restoreRun(parts[1]);
+            return Response.redirect("/runs/" + url(parts[1]));
+        }
+        throw MlflowException.notFound("No form posts to " + path);
+    }
+
+    /** A form that posts to {@code action} with this server's token for it, around {@code inner} markup. */
+    private void postForm(Html h, String id, String action, String inner) {
+        h.raw("<form id=\"").text(id).raw("\" method=\"post\" action=\"").text(action).raw("\"><input type=\"hidden\" name=\"")
+                .raw(FormTokens.FIELD).raw("\" value=\"").text(tokens.token(action)).raw("\">").raw(inner).raw("</form>");
     }
 
     Response render(String rawPath, ObjectNode query) {
@@ -235,7 +263,14 @@ final class Pages {
                 .raw("</td></tr><tr><th>Status</th><td>").text(r.info().status().name())
                 .raw("</td></tr><tr><th>Started</th><td>").text(time(r.info().startTime()))
                 .raw("</td></tr><tr><th>Ended</th><td>").text(r.info().endTime() == null ? "" : time(r.info().endTime()))
-                .raw("</td></tr><tr><th>Artifacts</th><td>").text(r.info().artifactUri()).raw("</td></tr></table>");
+                .raw("</td></tr><tr><th>Artifacts</th><td>").text(r.info().artifactUri())
+                .raw("</td></tr><tr><th>Lifecycle</th><td id=\"lifecycle\">").text(r.info().lifecycleStage().word())
+                .raw("</td></tr></table>");
+        if (r.info().lifecycleStage() == LifecycleStage.DELETED) {
+            postForm(h, "restore-run", "/runs/" + runId + "/restore", "<button type=\"submit\">Restore run</button>");
+        } else {
+            postForm(h, "delete-run", "/runs/" + runId + "/delete", "<button type=\"submit\">Delete run</button>");
+        }
         h.raw("<h2>Parameters</h2><table id=\"params\"><tbody>");
         for (Param p : r.params()) {
             h.raw("<tr><th>").text(p.key()).raw("</th><td>").text(p.value()).raw("</td></tr>");

@@ -296,9 +296,9 @@ abstract class AbstractRegistryContractTest {
         httpError(400, "INVALID_PARAMETER_VALUE", () -> client.sendPost("registered-models/alias",
                 json("name", "errors-model", "alias", "latest", "version", "1")));
         httpError(400, "INVALID_PARAMETER_VALUE", () -> client.searchModelVersions("stage = 'Production'"));
-        // Each endpoint answers only to MLflow's method for it.
-        httpError(400, "BAD_REQUEST", () -> client.sendPost("registered-models/delete", json("name", "errors-model")));
-        httpError(400, "BAD_REQUEST", () -> client.sendGet("registered-models/create?name=x"));
+        // Each endpoint answers only to MLflow's method for it; any other is 405, as HTTP has it.
+        httpError(405, "BAD_REQUEST", () -> client.sendPost("registered-models/delete", json("name", "errors-model")));
+        httpError(405, "BAD_REQUEST", () -> client.sendGet("registered-models/create?name=x"));
         assertEquals("errors-model", client.getRegisteredModel("errors-model").getName(), "nothing was deleted");
         assertEquals(0, client.searchModelVersions("name='errors-model'").getItems().size(), "no version was made");
     }

@@ -62,6 +62,15 @@ class AuthTest {
     }
 
     @Test
+    void allowedHostsAreServedAndOthersRefused() {
+        try (RunningTracker t = new RunningTracker(c -> c.withAllowedHosts(List.of("tracker.lan")))) {
+            URI base = t.server.uri();
+            assertEquals(200, Http.rawRequest(base, "GET", "/", "Host: tracker.lan:" + t.server.port() + "\r\n", new byte[0]).status());
+            assertEquals(403, Http.rawRequest(base, "GET", "/", "Host: evil.example:" + t.server.port() + "\r\n", new byte[0]).status());
+        }
+    }
+
+    @Test
     void parsesTheCommandLine() {
         TrackerConfig c = TrackerConfig.parse(new String[] {"--host", "127.0.0.1", "--port=6001", "--store", "sqlite:/tmp/x/t.db",
                 "--artifacts", "/tmp/arts"}, Map.of("YARDSTICK_TRACKER_TOKEN", "envtok"));
@@ -71,6 +80,16 @@ class AuthTest {
         assertEquals(java.nio.file.Path.of("/tmp/arts"), c.resolvedArtifactRoot());
         assertEquals(java.nio.file.Path.of("/tmp/x/artifacts"), c.withArtifactRoot(null).resolvedArtifactRoot());
         assertTrue(!c.toString().contains("envtok"), "the token is never printed");
+        assertEquals(List.of(), c.allowedHosts());
+        assertEquals(TrackerConfig.DEFAULT_REQUEST_TIMEOUT_SECONDS, c.requestTimeoutSeconds());
+
+        TrackerConfig hosts = TrackerConfig.parse(new String[] {"--allowed-hosts", "ml.example.org, *.team.example",
+                "--request-timeout=30"}, Map.of("YARDSTICK_TRACKER_ALLOWED_HOSTS", "from-env"));
+        assertEquals(List.of("ml.example.org", "*.team.example"), hosts.allowedHosts(), "the option overrides the environment");
+        assertEquals(30, hosts.requestTimeoutSeconds());
+        assertEquals(List.of("a", "b"), TrackerConfig.parse(new String[0], Map.of("YARDSTICK_TRACKER_ALLOWED_HOSTS", "a,b"))
+                .allowedHosts());
+        assertThrows(IllegalArgumentException.class, () -> TrackerConfig.parse(new String[] {"--request-timeout", "0"}, Map.of()));
         assertThrows(IllegalArgumentException.class, () -> TrackerConfig.parse(new String[] {"--bogus", "1"}, Map.of()));
         assertThrows(IllegalArgumentException.class, () -> TrackerConfig.parse(new String[] {"--port"}, Map.of()));
     }

@@ -33,6 +33,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import yardstick.tracker.RunningTracker;
 import yardstick.tracker.TestFiles;
+import yardstick.tracker.model.LifecycleStage;
 import yardstick.tracker.model.Metric;
 import yardstick.tracker.model.Param;
 import yardstick.tracker.model.Run;
@@ -225,5 +226,26 @@ class HistoryUiBrowserTest {
         assertTrue(new String(svg.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).startsWith("<svg"));
         assertTrue(ImageIO.read(new ByteArrayInputStream(Files.readAllBytes(
                 tracker.server.artifacts().root().resolve(experimentId + "/" + runIds.getFirst() + "/artifacts/plot.png")))) != null);
+    }
+
+    @Test
+    void theRunPageFormsDeleteAndRestoreTheRun() {
+        // A run of its own, in the default experiment, so the other tests' tables stay as they are.
+        String id = tracker.server.store().createRun("0", "ui", 2000, "disposable", List.of()).info().runId();
+        browser.get(tracker.uri() + "/runs/" + id);
+        assertEquals("active", browser.findElement(By.id("lifecycle")).getText());
+        navigate(browser.findElement(By.cssSelector("#delete-run button")));
+        assertEquals(tracker.uri() + "/runs/" + id, browser.getCurrentUrl(), "the post redirects back to the run");
+        assertEquals("deleted", browser.findElement(By.id("lifecycle")).getText());
+        assertEquals(LifecycleStage.DELETED, tracker.server.store().getRun(id).info().lifecycleStage());
+        navigate(browser.findElement(By.cssSelector("#restore-run button")));
+        assertEquals("active", browser.findElement(By.id("lifecycle")).getText());
+        assertEquals(LifecycleStage.ACTIVE, tracker.server.store().getRun(id).info().lifecycleStage());
+
+        // The same form with its token removed, as a forger would have to send it: refused, and the run stays.
+        ((JavascriptExecutor) browser).executeScript("document.querySelector('#delete-run input[name=csrf]').remove();");
+        navigate(browser.findElement(By.cssSelector("#delete-run button")));
+        assertTrue(browser.getPageSource().contains("reload the page"), browser.getPageSource());
+        assertEquals(LifecycleStage.ACTIVE, tracker.server.store().getRun(id).info().lifecycleStage());
     }
 }
