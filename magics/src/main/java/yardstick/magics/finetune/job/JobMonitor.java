@@ -24,10 +24,10 @@ public final class JobMonitor implements Runnable {
     static final long POLL_MS = 200;
     /**
      * A command job's process is checked twice a second; its run is read from the tracker as often until the first
-     * metric shows (so it shows within a second of being logged), then every two seconds, which keeps following a long
-     * job under 1% of a core.
+     * metric shows (so it shows within a second of being logged), then every five seconds, which keeps following a
+     * long job well under 1% of a core.
      */
-    static final long COMMAND_POLL_MS = 500, STEADY_READS_EVERY = 4;
+    static final long COMMAND_POLL_MS = 500, STEADY_READS_EVERY = 10;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final JobRegistry registry;
     private final Backend backend;
