@@ -48,7 +48,7 @@ public final class Install {
         write(dir);
         System.out.println("Installed kernelspec " + name + " in " + dir);
         try {
-            System.out.println(StartupCache.prepare());
+            System.out.println(StartupCache.prepare(ExitAgent.jar(dir)));
         } catch (IOException e) {
             // The kernel still starts without the cache, only slower.
             System.err.println("yardstick install: no startup cache (" + e.getMessage().lines().findFirst().orElse("") + ")");
@@ -81,23 +81,24 @@ public final class Install {
      * home (written there when missing); without it, when that cannot be written.
      */
     public static List<String> kernelCommand() {
-        Path agent;
+        return kernelCommand(homeExitAgent());
+    }
+
+    /** The exit agent's jar in the Yardstick home, written when missing; null when it cannot be. */
+    static Path homeExitAgent() {
         try {
-            agent = ExitAgent.jar(Paths.home().resolve("agent"));
+            return ExitAgent.jar(Paths.home().resolve("agent"));
         } catch (IOException e) {
             System.err.println("yardstick: the kernel starts without its exit guard: " + e.getMessage());
-            agent = null;
+            return null;
         }
-        return kernelCommand(agent);
     }
 
     /** The command that starts this kernel with this JVM, this class path and the exit agent jar given (or none). */
     static List<String> kernelCommand(Path exitAgent) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(Jvm.kernelFlags());
-        // Refuses System.exit and Runtime.halt in cells (yardstick.kernel.guard).
-        if (exitAgent != null) cmd.add("-javaagent:" + exitAgent.toAbsolutePath());
+        cmd.addAll(Jvm.kernelFlags(exitAgent));
         cmd.add("-cp");
         cmd.add(absoluteClassPath());
         cmd.add(Main.class.getName());

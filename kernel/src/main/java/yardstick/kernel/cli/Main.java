@@ -64,7 +64,7 @@ public final class Main {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         try {
-            cmd.add("-javaagent:" + ExitAgent.jar(Paths.home().resolve("agent")));
+            cmd.addAll(ExitAgent.jvmOptions(ExitAgent.jar(Paths.home().resolve("agent"))));
         } catch (IOException | RuntimeException e) {
             System.err.println("yardstick run: without the exit guard (" + e.getMessage() + "): a cell that calls"
                     + " System.exit ends the run");

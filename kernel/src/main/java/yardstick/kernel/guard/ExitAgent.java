@@ -8,9 +8,12 @@ import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.ProtectionDomain;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.jar.Attributes;
@@ -29,8 +32,11 @@ import org.objectweb.asm.Opcodes;
  * directly, through reflection or a method handle, from any class loader) passes the kernel's {@link ExitGuard}.
  * Signals (SIGTERM, SIGINT) end the JVM without these methods, so Jupyter can still stop the kernel.
  *
- * <p>The agent jar holds only a manifest and {@link ExitHook}, which its {@code Boot-Class-Path} puts on the boot
- * class path; this class is found on the ordinary class path. {@link #jar} writes that jar.
+ * <p>The agent jar holds only a manifest and {@link ExitHook}, which {@code -Xbootclasspath/a} puts on the boot class
+ * path ({@link #jvmOptions}); this class, and ASM, are found on the ordinary class path. {@link #jar} writes that jar.
+ * The boot class path is named on the command line rather than in the manifest's {@code Boot-Class-Path}: the JVM
+ * that assembles an AOT cache (JDK 25, {@code -XX:AOTCacheOutput}) sees the command line, not what an agent added,
+ * and refuses a boot class path that differs from the training run's.
  */
 public final class ExitAgent {
     static final String HOOK = ExitHook.class.getName().replace('.', '/');
@@ -55,7 +61,8 @@ public final class ExitAgent {
 
     private static void install(Instrumentation inst) throws Exception {
         if (ExitHook.class.getClassLoader() != null) {
-            throw new IllegalStateException(ExitHook.class.getName() + " is not on the boot class path");
+            throw new IllegalStateException(ExitHook.class.getName() + " is not on the boot class path (start the JVM"
+                    + " with -Xbootclasspath/a: and -javaagent: both naming the agent jar)");
         }
         // java.lang.Runtime may only link to a class of a module that java.base reads.
         inst.redefineModule(Runtime.class.getModule(), Set.of(ExitHook.class.getModule()), Map.of(), Map.of(),
@@ -115,6 +122,12 @@ public final class ExitAgent {
         return writer.toByteArray();
     }
 
+    /** The JVM options that start a JVM with the exit agent in {@code jar} ({@link #jar}). */
+    public static List<String> jvmOptions(Path jar) {
+        String path = jar.toAbsolutePath().toString();
+        return List.of("-Xbootclasspath/a:" + path, "-javaagent:" + path);
+    }
+
     /**
      * The agent jar in {@code dir}, written when missing; its name carries a digest of its content, so jars of
      * other versions of the kernel sit beside it untouched. Returns its path.
@@ -125,22 +138,23 @@ public final class ExitAgent {
             if (in == null) throw new IOException("no " + HOOK + ".class on the class path");
             hook = in.readAllBytes();
         }
-        String digest;
-        try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(hook);
-            digest = HexFormat.of().formatHex(Arrays.copyOf(d, 6));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        String name = "yardstick-exit-agent-" + digest + ".jar";
-        Path jar = dir.resolve(name);
-        if (Files.isRegularFile(jar)) return jar;
         Manifest manifest = new Manifest();
         Attributes a = manifest.getMainAttributes();
         a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         a.putValue("Premain-Class", ExitAgent.class.getName());
         a.putValue("Can-Retransform-Classes", "true");
-        a.putValue("Boot-Class-Path", name);  // relative to the jar's folder: the jar itself
+        ByteArrayOutputStream manifestBytes = new ByteArrayOutputStream();
+        manifest.write(manifestBytes);
+        String digest;
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(manifestBytes.toByteArray());
+            digest = HexFormat.of().formatHex(Arrays.copyOf(sha.digest(hook), 6));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        Path jar = dir.resolve("yardstick-exit-agent-" + digest + ".jar");
+        if (Files.isRegularFile(jar)) return jar;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JarOutputStream out = new JarOutputStream(bytes, manifest)) {
             out.putNextEntry(new JarEntry(HOOK + ".class"));

@@ -25,7 +25,7 @@ class ExitGuardTest {
 
     private static Result java(Path dir, boolean agent, String main, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        if (agent) cmd.add("-javaagent:" + ExitAgent.jar(dir.resolve("agent")));
+        if (agent) cmd.addAll(ExitAgent.jvmOptions(ExitAgent.jar(dir.resolve("agent"))));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main));
         cmd.addAll(List.of(args));
         Path log = dir.resolve("out.log");
@@ -102,14 +102,29 @@ class ExitGuardTest {
     }
 
     @Test
-    void theAgentJarHoldsTheHookAndPutsItselfOnTheBootClassPath(@TempDir Path dir) throws Exception {
+    void withTheAgentButNotOnTheBootClassPathTheGuardIsOffAndSaysWhy(@TempDir Path dir) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-javaagent:" + ExitAgent.jar(dir.resolve("agent")), "-cp", System.getProperty("java.class.path"),
+                ExitProbe.class.getName()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES));
+        assertTrue(out.contains("System.exit cannot be refused in this JVM"), out);
+        assertTrue(out.contains("-Xbootclasspath/a:"), out);
+        assertEquals(3, p.exitValue(), out);
+    }
+
+    @Test
+    void theAgentJarHoldsOnlyTheHookForTheBootClassPath(@TempDir Path dir) throws Exception {
         Path jar = ExitAgent.jar(dir);
         assertEquals(jar, ExitAgent.jar(dir), "the same content gets the same jar");
+        assertEquals(List.of("-Xbootclasspath/a:" + jar.toAbsolutePath(), "-javaagent:" + jar.toAbsolutePath()),
+                ExitAgent.jvmOptions(jar));
         try (JarFile f = new JarFile(jar.toFile())) {
             var main = f.getManifest().getMainAttributes();
             assertEquals(ExitAgent.class.getName(), main.getValue("Premain-Class"));
             assertEquals("true", main.getValue("Can-Retransform-Classes"));
-            assertEquals(jar.getFileName().toString(), main.getValue("Boot-Class-Path"));
+            assertEquals(null, main.getValue("Boot-Class-Path"), "an AOT cache's assembly would not see it");
             assertTrue(f.getEntry(ExitAgent.HOOK + ".class") != null);
             assertFalse(f.stream().anyMatch(e -> e.getName().endsWith("ExitAgent.class")),
                     "the agent class stays on the class path, where ASM is");
