@@ -58,7 +58,7 @@ public final class Main {
      */
     private static int run(String[] args, List<String> rest) throws InterruptedException {
         if (ExitGuard.active() || Boolean.getBoolean(RELAUNCHED)) {
-            if (Boolean.getBoolean(RELAUNCHED)) ParentWatch.start();
+            if (Boolean.getBoolean(RELAUNCHED)) ParentWatch.start(false);  // ends with the command that started it
             return yardstick.kernel.runner.RunCommand.run(rest);
         }
         List<String> cmd = new ArrayList<>();
@@ -92,7 +92,7 @@ public final class Main {
             return 2;
         }
         ConnectionInfo info = ConnectionInfo.read(Path.of(args.get(f + 1)));
-        ParentWatch.start();  // a front end that dies takes its kernel with it
+        ParentWatch.start(true);  // a front end that dies takes its kernel with it
         try (JavaKernel kernel = new JavaKernel(info, Paths.home().resolve("history.jsonl"))) {
             kernel.start();
             kernel.awaitShutdown();

@@ -17,11 +17,14 @@ final class ParentWatch {
 
     private ParentWatch() {}
 
-    /** Starts watching on a daemon thread; returns the pid watched, or -1 when there is nothing to watch. */
-    static long start() {
+    /**
+     * Starts watching on a daemon thread: {@code JPY_PARENT_PID} when {@code jupyter} and it is set, else the parent.
+     * Returns the pid watched, or -1 when there is nothing to watch.
+     */
+    static long start(boolean jupyter) {
         ProcessHandle self = ProcessHandle.current();
         long parentAtStart = self.parent().map(ProcessHandle::pid).orElse(-1L);
-        long watched = parse(System.getenv("JPY_PARENT_PID")).orElse(parentAtStart);
+        long watched = jupyter ? parse(System.getenv("JPY_PARENT_PID")).orElse(parentAtStart) : parentAtStart;
         // init never goes away, it only adopts: a process started by it has no parent to outlive.
         if (watched <= 1) return -1;
         Optional<ProcessHandle> handle = ProcessHandle.of(watched);
