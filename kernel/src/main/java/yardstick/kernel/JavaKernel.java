@@ -120,13 +120,10 @@ public final class JavaKernel implements AutoCloseable {
         Outcome outcome = session.execute(code, new JupyterSink(channels, request, silent), "cell [" + count + "]");
         ObjectNode result = null;
         if (outcome.ok() && outcome.hasValue() && !silent) {
-            try {
-                result = JupyterSink.bundleContent(session.render(outcome.value()));
-            } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-                // The value's own toString failed: the cell's error, shown as one, not a failure of the kernel.
-                outcome = new Outcome(false, null, CellError.of(e.getClass().getSimpleName(),
-                        "the cell's value cannot be shown: " + e));
-            }
+            // When the value's own toString fails, that is the cell's error, not a failure of the kernel.
+            Session.Rendered r = session.renderResult(outcome.value());
+            if (r.error() != null) outcome = new Outcome(false, null, r.error());
+            else result = JupyterSink.bundleContent(r.bundle());
         }
         ObjectNode reply = Json.object();
         if (outcome.ok()) {

@@ -11,6 +11,8 @@ import yardstick.kernel.display.Renderers;
 import yardstick.kernel.eval.CellError;
 import yardstick.kernel.eval.JavaEvaluator;
 import yardstick.kernel.eval.Outcome;
+import yardstick.kernel.guard.ExitGuard;
+import yardstick.kernel.guard.SystemExit;
 import yardstick.kernel.magic.CellFailure;
 import yardstick.kernel.magic.Environment;
 import yardstick.kernel.magic.Magic;
@@ -36,6 +38,7 @@ public final class Session implements AutoCloseable {
     private final CommManager comms;
     private final Path workingDirectory;
     private volatile Thread magicThread;
+    private volatile boolean closed;
 
     public Session(Path workingDirectory, CommManager comms) {
         // Libraries log through SLF4J: warnings reach the cell's stderr, their info chatter does not.
@@ -51,6 +54,7 @@ public final class Session implements AutoCloseable {
         this.evaluator = CompletableFuture.supplyAsync(() -> warm(new JavaEvaluator(classPath,
                 List.of(Notebook.class.getName()), List.of(Notebook.class.getName() + ".*"))));
         active = this;
+        ExitGuard.sessionOpened();
     }
 
     private static JavaEvaluator warm(JavaEvaluator e) {
@@ -92,6 +96,18 @@ public final class Session implements AutoCloseable {
         return renderers.render(value);
     }
 
+    /** A cell's value rendered for display, or the cell's error when the value's own code (its toString) fails. */
+    public Rendered renderResult(Object value) {
+        try {
+            return new Rendered(render(value), null);
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError | SystemExit e) {
+            return new Rendered(null, CellError.of(e.getClass().getSimpleName(), "the cell's value cannot be shown: " + e));
+        }
+    }
+
+    /** What {@link #renderResult} made: a bundle to show, or the error that replaces it. */
+    public record Rendered(MimeBundle bundle, CellError error) {}
+
     /**
      * Runs a cell: a cell magic when its first line is {@code %%name}, else Java with {@code %name} line magics
      * between statements. Output goes to {@code sink}; {@code label} names the cell in stack traces.
@@ -99,11 +115,27 @@ public final class Session implements AutoCloseable {
     public Outcome execute(String cell, OutputSink sink, String label) {
         OutputRoute route = new OutputRoute(sink);
         route.enter();
+        Outcome outcome;
         try {
-            return run(cell, label);
+            outcome = run(cell, label);
+        } catch (SystemExit e) {
+            outcome = exitRefused(e);  // from the kernel's own thread (a magic, a value's display)
         } finally {
             route.flush();
         }
+        // Also when a thread the cell started called System.exit, the cell caught what the guard threw, or it
+        // reached the cell wrapped (reflection): the cell's error is then the refused exit, its own trace kept below.
+        SystemExit refused = ExitGuard.takeRefused(route);
+        if (refused == null || (!outcome.ok() && outcome.error().ename().equals("SystemExit"))) return outcome;
+        Outcome exit = exitRefused(refused);
+        if (outcome.ok()) return exit;
+        List<String> tb = new ArrayList<>(exit.error().traceback());
+        tb.addAll(outcome.error().traceback());
+        return new Outcome(false, null, new CellError(exit.error().ename(), exit.error().evalue(), tb));
+    }
+
+    private static Outcome exitRefused(SystemExit e) {
+        return failed(SystemExit.class.getSimpleName(), e.getMessage(), null);
     }
 
     private Outcome run(String cell, String label) {
@@ -164,6 +196,8 @@ public final class Session implements AutoCloseable {
             return failed("MagicError", form + ": " + e.getMessage(), "usage: " + magic.usage());
         } catch (InterruptedException e) {
             return failed("Interrupted", form + " was interrupted", null);
+        } catch (SystemExit e) {
+            return exitRefused(e);
         } catch (Exception e) {
             return failed(e.getClass().getSimpleName(), form + " failed: " + e.getMessage(), null);
         } finally {
@@ -193,6 +227,9 @@ public final class Session implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) return;
+        closed = true;
+        ExitGuard.sessionClosed();
         OutputRoute.detach();
         if (evaluator.isDone() && !evaluator.isCompletedExceptionally()) evaluator().close();
         if (active == this) active = null;

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
+import yardstick.kernel.guard.ExitAgent;
 import yardstick.kernel.protocol.Json;
 
 /** {@code yardstick install}: writes the kernelspec (kernel.json and logos) where Jupyter looks for kernels. */
@@ -47,7 +48,7 @@ public final class Install {
         write(dir);
         System.out.println("Installed kernelspec " + name + " in " + dir);
         try {
-            System.out.println(StartupCache.prepare());
+            System.out.println(StartupCache.prepare(ExitAgent.jar(dir)));
         } catch (IOException e) {
             // The kernel still starts without the cache, only slower.
             System.err.println("yardstick install: no startup cache (" + e.getMessage().lines().findFirst().orElse("") + ")");
@@ -65,7 +66,8 @@ public final class Install {
         Files.createDirectories(dir);
         ObjectNode spec = Json.object();
         ArrayNode argv = spec.putArray("argv");
-        kernelCommand().forEach(argv::add);
+        // The exit agent's jar lives beside kernel.json, so the kernelspec names nothing that can go missing apart.
+        kernelCommand(ExitAgent.jar(dir)).forEach(argv::add);
         spec.put("display_name", "Java (Yardstick)").put("language", "java").put("interrupt_mode", "message");
         spec.putObject("env");
         spec.putObject("metadata").put("debugger", false);
@@ -74,11 +76,29 @@ public final class Install {
         ImageIO.write(logo(64), "png", dir.resolve("logo-64x64.png").toFile());
     }
 
-    /** The command that starts this kernel with this JVM and this class path. */
+    /**
+     * The command that starts this kernel with this JVM and this class path, with the exit agent from the Yardstick
+     * home (written there when missing); without it, when that cannot be written.
+     */
     public static List<String> kernelCommand() {
+        return kernelCommand(homeExitAgent());
+    }
+
+    /** The exit agent's jar in the Yardstick home, written when missing; null when it cannot be. */
+    static Path homeExitAgent() {
+        try {
+            return ExitAgent.jar(Paths.home().resolve("agent"));
+        } catch (IOException e) {
+            System.err.println("yardstick: the kernel starts without its exit guard: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** The command that starts this kernel with this JVM, this class path and the exit agent jar given (or none). */
+    static List<String> kernelCommand(Path exitAgent) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(Jvm.kernelFlags());
+        cmd.addAll(Jvm.kernelFlags(exitAgent));
         cmd.add("-cp");
         cmd.add(absoluteClassPath());
         cmd.add(Main.class.getName());

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import yardstick.kernel.guard.ExitAgent;
 
 /** JVM options for a kernel process. */
 final class Jvm {
@@ -16,9 +17,9 @@ final class Jvm {
      * makes by a training run; before JDK 25 it uses a dynamic class-data-sharing archive that the JVM creates on its
      * first run and reuses after. Either file is keyed by class path and JVM version, so a rebuild gets a fresh one.
      */
-    static List<String> kernelFlags() {
+    static List<String> kernelFlags(Path exitAgent) {
         List<String> flags = new ArrayList<>();
-        Path cache = startupCache();
+        Path cache = startupCache(exitAgent);
         if (cache != null && aot()) {
             flags.add("-XX:AOTCache=" + cache);
         } else if (cache != null) {
@@ -29,6 +30,8 @@ final class Jvm {
         flags.add("--enable-native-access=ALL-UNNAMED");
         flags.add("-Djava.awt.headless=true");
         if (Runtime.version().feature() >= 24) flags.add("--sun-misc-unsafe-memory-access=allow");
+        // Refuses System.exit and Runtime.halt in cells (yardstick.kernel.guard).
+        if (exitAgent != null) flags.addAll(ExitAgent.jvmOptions(exitAgent));
         return flags;
     }
 
@@ -37,12 +40,16 @@ final class Jvm {
         return Runtime.version().feature() >= 25;
     }
 
-    /** Where the kernel's startup cache lives, or null when the class path rules one out. */
-    static Path startupCache() {
+    /**
+     * Where the startup cache of a kernel with this exit agent lives, or null when the class path rules one out. The
+     * agent's jar is part of the key: it is on the boot class path, which a cache must match exactly.
+     */
+    static Path startupCache(Path exitAgent) {
         String cp = Install.absoluteClassPath();
         // The JVM archives classes only from jars: a class directory on the path (a development build) rules it out.
         if (!Arrays.stream(cp.split(File.pathSeparator)).allMatch(p -> p.endsWith(".jar"))) return null;
-        String key = Integer.toHexString((cp + Runtime.version()).hashCode());
+        String agent = exitAgent == null ? "" : File.pathSeparator + exitAgent.toAbsolutePath();
+        String key = Integer.toHexString((cp + agent + Runtime.version()).hashCode());
         return Paths.home().resolve("cds").resolve("kernel-" + key + (aot() ? ".aot" : ".jsa")).toAbsolutePath();
     }
 }

@@ -1,9 +1,14 @@
 package yardstick.kernel.cli;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import yardstick.kernel.JavaKernel;
+import yardstick.kernel.guard.ExitAgent;
+import yardstick.kernel.guard.ExitGuard;
 import yardstick.kernel.protocol.ConnectionInfo;
 
 /** The {@code yardstick} command line: kernel, install, run. */
@@ -18,6 +23,9 @@ public final class Main {
               bench rag|scifact|eval [OPTIONS]                            the toolkit's benchmarks
             """;
 
+    /** Set on a runner this command started again with the exit agent, so it never starts a third. */
+    static final String RELAUNCHED = "yardstick.relaunched";
+
     private Main() {}
 
     public static void main(String[] args) throws Exception {
@@ -29,7 +37,7 @@ public final class Main {
         int code = switch (args[0]) {
             case "kernel" -> kernel(rest);
             case "install" -> Install.run(rest);
-            case "run" -> yardstick.kernel.runner.RunCommand.run(rest);
+            case "run" -> run(args, rest);
             case "bench" -> Benchmarks.run(rest);
             case "--version", "version" -> {
                 System.out.println("yardstick " + JavaKernel.VERSION);
@@ -40,7 +48,41 @@ public final class Main {
                 yield 2;
             }
         };
-        System.exit(code);
+        ExitGuard.exit(code);
+    }
+
+    /**
+     * Runs a notebook in a JVM where the exit guard is on, so a cell calling System.exit fails that cell instead of
+     * ending the run: this one when it was started with the agent (or is the second start), else a second JVM started
+     * with the agent, this JVM's options and class path, and this terminal.
+     */
+    private static int run(String[] args, List<String> rest) throws InterruptedException {
+        if (ExitGuard.active() || Boolean.getBoolean(RELAUNCHED)) {
+            if (Boolean.getBoolean(RELAUNCHED)) ParentWatch.start(false);  // ends with the command that started it
+            return yardstick.kernel.runner.RunCommand.run(rest);
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        try {
+            cmd.addAll(ExitAgent.jvmOptions(ExitAgent.jar(Paths.home().resolve("agent"))));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("yardstick run: without the exit guard (" + e.getMessage() + "): a cell that calls"
+                    + " System.exit ends the run");
+            return yardstick.kernel.runner.RunCommand.run(rest);
+        }
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.add("-D" + RELAUNCHED + "=true");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(Arrays.asList(args));
+        try {
+            Process p = new ProcessBuilder(cmd).inheritIO().start();
+            return p.waitFor();
+        } catch (IOException e) {
+            System.err.println("yardstick run: cannot start a JVM with the exit guard (" + e.getMessage() + ")");
+            return yardstick.kernel.runner.RunCommand.run(rest);
+        }
     }
 
     private static int kernel(List<String> args) throws Exception {
@@ -50,6 +92,7 @@ public final class Main {
             return 2;
         }
         ConnectionInfo info = ConnectionInfo.read(Path.of(args.get(f + 1)));
+        ParentWatch.start(true);  // a front end that dies takes its kernel with it
         try (JavaKernel kernel = new JavaKernel(info, Paths.home().resolve("history.jsonl"))) {
             kernel.start();
             kernel.awaitShutdown();

@@ -26,16 +26,24 @@ public final class StartupCache {
 
     private StartupCache() {}
 
-    /** Makes the cache when it is missing or older than a jar on the class path; returns a line saying what it did. */
+    /**
+     * Makes the cache of a kernel started by {@link Install#kernelCommand()} when it is missing or older than a jar
+     * on the class path; returns a line saying what it did.
+     */
     public static String prepare() throws IOException {
-        Path cache = Jvm.startupCache();
+        return prepare(Install.homeExitAgent());
+    }
+
+    /** As {@link #prepare()}, for a kernel started with the exit agent in {@code exitAgent} (null: none). */
+    static String prepare(Path exitAgent) throws IOException {
+        Path cache = Jvm.startupCache(exitAgent);
         if (cache == null) return "startup cache: off (the class path has directories; run from the packaged jars)";
         if (!Jvm.aot()) return "startup cache: class-data-sharing archive " + cache + (Files.exists(cache)
                 ? ", reused" : ", created when the first kernel exits");
         if (Files.exists(cache) && !olderThanClassPath(cache)) return "startup cache: AOT cache " + cache + ", reused";
         Files.createDirectories(cache.getParent());
         Files.deleteIfExists(cache);
-        List<String> argv = Install.kernelCommand().stream()
+        List<String> argv = Install.kernelCommand(exitAgent).stream()
                 .map(a -> a.startsWith("-XX:AOTCache=") ? "-XX:AOTCacheOutput=" + cache : a).toList();
         Path work = Files.createTempDirectory("yardstick-aot");
         long t0 = System.nanoTime();

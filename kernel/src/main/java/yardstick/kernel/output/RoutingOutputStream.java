@@ -42,10 +42,18 @@ public final class RoutingOutputStream extends OutputStream {
         if (OutputRoute.current() == null) fallback.flush();
     }
 
-    /** Marks the installed streams so a second install is a no-op. */
+    /**
+     * Marks the installed streams so a second install is a no-op. They serve every cell of the session, so a cell
+     * cannot close them: close only flushes (a closed PrintStream would drop all later output without a word).
+     */
     private static final class Routed extends PrintStream {
         Routed(OutputStream out) {
             super(out, true, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void close() {
+            flush();
         }
     }
 }

@@ -127,7 +127,12 @@ public final class KernelServer implements Channels, AutoCloseable {
             try {
                 request = codec.decode(frames);
             } catch (ProtocolException e) {
-                Log.warn("dropped a message: " + e.getMessage());
+                if (e.request() == null) {
+                    Log.warn("dropped a message: " + e.getMessage());
+                } else {
+                    Log.warn("answered an unreadable message with an error: " + e.getMessage());
+                    refuse(socket, e.request(), "ProtocolError", "the kernel could not read this request: " + e.getMessage());
+                }
                 continue;
             }
             dispatch(socket, request);
@@ -138,6 +143,9 @@ public final class KernelServer implements Channels, AutoCloseable {
         RequestHandler handler = handlers.get(request.type());
         if (handler == null) {
             Log.warn("no handler for message type " + request.type());
+            if (request.type().endsWith("_request")) {
+                refuse(socket, request, "UnknownRequest", "this kernel does not answer " + request.type());
+            }
             return;
         }
         broadcast(request, "status", Json.object().put("execution_state", "busy"));
@@ -153,6 +161,23 @@ public final class KernelServer implements Channels, AutoCloseable {
             if (!content.has("status")) content.put("status", "ok");
             String replyType = request.type().replace("_request", "_reply");
             sendFrames(socket, codec.encode(request.reply(session, replyType, content)));
+        }
+        broadcast(request, "status", Json.object().put("execution_state", "idle"));
+    }
+
+    /**
+     * Answers a request that reaches no handler with an error, so its sender does not wait forever: busy, the error
+     * (also on IOPub for an execute_request, where a notebook shows it under the cell), the reply, idle.
+     */
+    private void refuse(ZMQ.Socket socket, Message request, String ename, String evalue) {
+        broadcast(request, "status", Json.object().put("execution_state", "busy"));
+        ObjectNode error = Json.object().put("ename", ename).put("evalue", evalue);
+        error.putArray("traceback").add(ename + ": " + evalue);
+        if (request.type().equals("execute_request")) broadcast(request, "error", error.deepCopy());
+        if (request.type().endsWith("_request")) {
+            String replyType = request.type().substring(0, request.type().length() - "_request".length()) + "_reply";
+            ObjectNode reply = error.deepCopy().put("status", "error");
+            sendFrames(socket, codec.encode(request.reply(session, replyType, reply)));
         }
         broadcast(request, "status", Json.object().put("execution_state", "idle"));
     }

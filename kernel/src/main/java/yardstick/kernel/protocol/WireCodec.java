@@ -8,13 +8,28 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Turns messages into ZeroMQ frames and back: identities, {@code <IDS|MSG>}, signature, four JSON parts, buffers. */
+/**
+ * Turns messages into ZeroMQ frames and back: identities, {@code <IDS|MSG>}, signature, four JSON parts, buffers.
+ *
+ * <p>ZeroMQ puts no small bound on a frame (JeroMQ's {@code maxMsgSize} is unlimited unless set, and a frame arrives
+ * whole, as one array), so the bound is this codec's: each JSON part is read up to {@link #MAX_PART_BYTES}, and a
+ * string in it may be as long as the part ({@link Json#MAPPER}). A larger part, like malformed JSON, fails only its
+ * message, which the kernel answers with an error.
+ */
 public final class WireCodec {
     static final byte[] DELIMITER = "<IDS|MSG>".getBytes(StandardCharsets.US_ASCII);
+    /** The largest JSON part (header, parent header, metadata, content) read: 512 MiB. */
+    public static final int MAX_PART_BYTES = Json.MAX_STRING_LENGTH;
     private final Signer signer;
+    private final int maxPartBytes;
 
     public WireCodec(Signer signer) {
+        this(signer, MAX_PART_BYTES);
+    }
+
+    WireCodec(Signer signer, int maxPartBytes) {
         this.signer = signer;
+        this.maxPartBytes = maxPartBytes;
     }
 
     public List<byte[]> encode(Message m) {
@@ -52,12 +67,22 @@ public final class WireCodec {
         }
         ObjectNode h = object(header, "header");
         if (!h.hasNonNull("msg_type")) throw new ProtocolException("header has no msg_type");
-        return new Message(List.copyOf(frames.subList(0, delim)), Header.fromJson(h), object(parent, "parent_header"),
-                object(metadata, "metadata"), object(content, "content"),
-                List.copyOf(frames.subList(delim + 6, frames.size())));
+        List<byte[]> identities = List.copyOf(frames.subList(0, delim));
+        Header parsed = Header.fromJson(h);
+        try {
+            return new Message(identities, parsed, object(parent, "parent_header"), object(metadata, "metadata"),
+                    object(content, "content"), List.copyOf(frames.subList(delim + 6, frames.size())));
+        } catch (ProtocolException e) {
+            // Signed and addressed: the sender waits for an answer, so the message goes on without its body.
+            throw new ProtocolException(parsed.msgType() + ": " + e.getMessage(), e.getCause(),
+                    new Message(identities, parsed, Json.object(), Json.object(), Json.object(), List.of()));
+        }
     }
 
-    private static ObjectNode object(byte[] json, String part) throws ProtocolException {
+    private ObjectNode object(byte[] json, String part) throws ProtocolException {
+        if (json.length > maxPartBytes) {
+            throw new ProtocolException(part + " is " + json.length + " bytes; the kernel reads at most " + maxPartBytes);
+        }
         try {
             JsonNode n = Json.MAPPER.readTree(json);
             if (n == null || !n.isObject()) throw new ProtocolException(part + " is not a JSON object");

@@ -32,19 +32,61 @@ public final class NotebookFile {
         if (n.path("nbformat").asInt(4) != 4) {
             throw new IOException(path + " is nbformat " + n.path("nbformat").asInt() + "; only 4 is supported");
         }
+        String bad = invalidCell(n.path("cells"));
+        if (bad != null) throw new IOException(path + " is not a valid notebook: " + bad);
         return new NotebookFile((ObjectNode) n);
+    }
+
+    /**
+     * What makes a cell unusable ("cell 3: ..."), or null when every cell is an object whose source is a string or a
+     * list of strings, as nbformat 4 requires: anything else is refused rather than guessed at (a number list would
+     * otherwise run as its digits).
+     */
+    static String invalidCell(JsonNode cells) {
+        for (int i = 0; i < cells.size(); i++) {
+            JsonNode cell = cells.get(i);
+            String where = "cell " + (i + 1);
+            if (!cell.isObject()) return where + " is " + kind(cell) + ", not an object";
+            JsonNode type = cell.get("cell_type");
+            if (type != null && !type.isTextual()) return where + ": \"cell_type\" is " + kind(type) + ", not a string";
+            JsonNode source = cell.get("source");
+            if (source == null || source.isTextual()) continue;
+            if (!source.isArray()) {
+                return where + ": \"source\" is " + kind(source) + ", not a string or a list of strings";
+            }
+            for (JsonNode line : source) {
+                if (!line.isTextual()) {
+                    return where + ": \"source\" is a list holding " + kind(line) + ", not a list of strings";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String kind(JsonNode n) {
+        String shown = n.toString();
+        if (shown.length() > 40) shown = shown.substring(0, 37) + "...";
+        return switch (n.getNodeType()) {
+            case NUMBER -> "a number (" + shown + ")";
+            case BOOLEAN -> "a boolean (" + shown + ")";
+            case NULL -> "null";
+            case ARRAY -> "a list (" + shown + ")";
+            case OBJECT -> "an object (" + shown + ")";
+            case STRING -> "a string (" + shown + ")";
+            default -> n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+        };
     }
 
     public ArrayNode cells() {
         return (ArrayNode) root.get("cells");
     }
 
-    /** A cell's source, which nbformat allows as one string or a list of lines. */
+    /** A cell's source, which nbformat allows as one string or a list of lines ({@link #read} checked which). */
     public static String source(JsonNode cell) {
         JsonNode s = cell.path("source");
         if (s.isTextual()) return s.asText();
         StringBuilder sb = new StringBuilder();
-        s.forEach(line -> sb.append(line.asText()));
+        s.forEach(line -> sb.append(line.textValue()));
         return sb.toString();
     }
 

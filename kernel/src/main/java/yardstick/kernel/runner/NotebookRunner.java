@@ -3,9 +3,13 @@ package yardstick.kernel.runner;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
+import javax.lang.model.SourceVersion;
 import yardstick.kernel.Session;
 import yardstick.kernel.comm.CommManager;
 import yardstick.kernel.eval.Outcome;
@@ -50,9 +54,13 @@ public final class NotebookRunner {
                 cell.put("execution_count", count);
                 NotebookSink sink = new NotebookSink(outputs);
                 Outcome o = session.execute(source, sink, "cell [" + count + "]");
-                if (o.ok()) {
-                    if (o.hasValue()) sink.result(session.render(o.value()), count);
-                } else {
+                if (o.ok() && o.hasValue()) {
+                    // As in the kernel: a value whose toString throws fails its cell, not the run.
+                    Session.Rendered r = session.renderResult(o.value());
+                    if (r.error() == null) sink.result(r.bundle(), count);
+                    else o = new Outcome(false, null, r.error());
+                }
+                if (!o.ok()) {
                     sink.error(o.error().ename(), o.error().evalue(), o.error().traceback());
                     if (failure == null) {
                         failedCell = i;
@@ -85,12 +93,36 @@ public final class NotebookRunner {
         cells.insert(at, NotebookFile.codeCell(src.toString().stripTrailing(), "injected-parameters"));
     }
 
-    /** A value as Java source: numbers and booleans as themselves, anything else as a string literal. */
+    private static final Pattern INTEGER = Pattern.compile("-?\\d+");
+    private static final Pattern DECIMAL = Pattern.compile("-?(\\d+\\.\\d*|\\.\\d+)([eE][-+]?\\d+)?|-?\\d+[eE][-+]?\\d+");
+
+    /**
+     * A value as Java source that means what the text says in decimal: {@code true}/{@code false}; a whole number as an
+     * int, else a long, else a BigInteger (leading zeros are not octal: {@code 010} is ten); a decimal number as a
+     * double, else, when a double cannot hold it ({@code 1e400}, {@code 1e-400}), a BigDecimal; anything else as a
+     * string literal.
+     *
+     * @throws IllegalArgumentException for a number too large even for a BigDecimal
+     */
     static String javaLiteral(String v) {
         if (v.equals("true") || v.equals("false")) return v;
-        if (v.matches("-?\\d{1,9}")) return v;
-        if (v.matches("-?\\d+")) return v + "L";
-        if (v.matches("-?(\\d+\\.\\d*|\\.\\d+)([eE][-+]?\\d+)?|-?\\d+[eE][-+]?\\d+")) return v;
+        if (INTEGER.matcher(v).matches()) {
+            BigInteger n = new BigInteger(v);
+            if (n.bitLength() < 32) return n.toString();
+            if (n.bitLength() < 64) return n + "L";
+            return "new java.math.BigInteger(\"" + n + "\")";
+        }
+        if (DECIMAL.matcher(v).matches()) {
+            BigDecimal exact;
+            try {
+                exact = new BigDecimal(v);
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new IllegalArgumentException(v + " is out of range even for a BigDecimal");
+            }
+            double d = Double.parseDouble(v);
+            if (Double.isInfinite(d) || (d == 0 && exact.signum() != 0)) return "new java.math.BigDecimal(\"" + v + "\")";
+            return v;  // a decimal floating-point literal as written; leading zeros are decimal there already
+        }
         StringBuilder sb = new StringBuilder("\"");
         for (char c : v.toCharArray()) {
             switch (c) {
@@ -105,15 +137,27 @@ public final class NotebookRunner {
         return sb.append('"').toString();
     }
 
-    /** Parses {@code NAME=VALUE}; the name must be a Java identifier. */
+    /**
+     * Parses {@code NAME=VALUE}: the name must be a Java identifier that is not a reserved word (nor {@code _}, which
+     * would declare nothing), and a number value must fit a BigDecimal.
+     */
     static Map.Entry<String, String> parameter(String spec) {
         int eq = spec.indexOf('=');
         if (eq <= 0) throw new IllegalArgumentException("parameter '" + spec + "' is not NAME=VALUE");
         String name = spec.substring(0, eq);
-        if (!name.matches("[A-Za-z_$][A-Za-z0-9_$]*")) {
+        if (!SourceVersion.isIdentifier(name)) {
             throw new IllegalArgumentException("parameter name '" + name + "' is not a Java identifier");
         }
-        return Map.entry(name, spec.substring(eq + 1));
+        if (SourceVersion.isKeyword(name)) {
+            throw new IllegalArgumentException("parameter name '" + name + "' is a reserved word in Java, not a variable name");
+        }
+        String value = spec.substring(eq + 1);
+        try {
+            javaLiteral(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("parameter '" + name + "': " + e.getMessage());
+        }
+        return Map.entry(name, value);
     }
 
     static Map<String, String> parameters(Iterable<String> specs) {

@@ -106,4 +106,41 @@ class WireCodecTest {
         Files.writeString(f, "{\"shell_port\": 1}");
         assertTrue(assertThrows(java.io.IOException.class, () -> ConnectionInfo.read(f)).getMessage().contains("control_port"));
     }
+
+    @Test
+    void aStringOverJacksonsDefaultLimitIsRead() throws Exception {
+        String big = "x".repeat(20_000_001);
+        Message back = codec.decode(codec.encode(request("execute_request", Json.object().put("code", "1").put("pad", big))));
+        assertEquals(big.length(), back.content().get("pad").asText().length());
+    }
+
+    @Test
+    void aSignedMessageWhosePartCannotBeReadCanStillBeAnswered() {
+        WireCodec small = new WireCodec(new Signer("hmac-sha256", "secret-key"), 400);
+        Message m = request("execute_request", Json.object().put("code", "x".repeat(500)));
+        ProtocolException tooLarge = assertThrows(ProtocolException.class, () -> small.decode(small.encode(m)));
+        assertTrue(tooLarge.getMessage().contains("content is"), tooLarge.getMessage());
+        assertTrue(tooLarge.getMessage().contains("at most 400"), tooLarge.getMessage());
+        Message answerable = tooLarge.request();
+        assertEquals(m.header(), answerable.header());
+        assertArrayEquals(m.identities().get(0), answerable.identities().get(0));
+        assertTrue(answerable.content().isEmpty());
+
+        List<byte[]> frames = new ArrayList<>(codec.encode(m));
+        frames.set(frames.size() - 1, "{\"code\": ".getBytes(StandardCharsets.UTF_8));
+        Signer signer = new Signer("hmac-sha256", "secret-key");
+        int d = 1;
+        frames.set(d + 1, signer.sign(frames.get(d + 2), frames.get(d + 3), frames.get(d + 4), frames.get(d + 5))
+                .getBytes(StandardCharsets.US_ASCII));
+        ProtocolException malformed = assertThrows(ProtocolException.class, () -> codec.decode(frames));
+        assertTrue(malformed.getMessage().contains("malformed JSON in content"), malformed.getMessage());
+        assertEquals("execute_request", malformed.request().type());
+    }
+
+    @Test
+    void anUnsignedOrHeaderlessMessageIsNotAnswerable() {
+        List<byte[]> frames = new ArrayList<>(codec.encode(request("execute_request", Json.object().put("code", "1"))));
+        frames.set(frames.size() - 1, "{\"code\":\"2\"}".getBytes(StandardCharsets.UTF_8));
+        assertEquals(null, assertThrows(ProtocolException.class, () -> codec.decode(frames)).request());
+    }
 }

@@ -98,6 +98,104 @@ class NotebookRunnerTest {
     }
 
     @Test
+    void aValueWhoseToStringThrowsFailsItsCellNotTheRun(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("t.ipynb");
+        Files.writeString(in, notebook(
+                code("new Object() { public String toString() { throw new IllegalStateException(\"no text\"); } }"),
+                code("1 + 1")));
+        Path out = dir.resolve("t.out.ipynb");
+        NotebookRunner.Result r = NotebookRunner.run(in, out, Map.of(), false);
+        assertFalse(r.ok());
+        assertEquals(0, r.failedCell());
+        assertTrue(r.failure().contains("no text"), r.failure());
+        JsonNode cells = Json.MAPPER.readTree(out.toFile()).get("cells");
+        JsonNode error = cells.get(0).get("outputs").get(0);
+        assertEquals("error", error.get("output_type").asText());
+        assertTrue(error.get("evalue").asText().contains("the cell's value cannot be shown"), error.toString());
+        assertTrue(cells.get(1).get("outputs").isEmpty());
+
+        assertEquals(0, RunCommand.run(List.of(in.toString(), "--allow-errors", "-o", out.toString())));
+        assertEquals("2", Json.MAPPER.readTree(out.toFile()).get("cells").get(1).get("outputs").get(0)
+                .get("data").get("text/plain").asText());
+    }
+
+    @Test
+    void aCellWhoseSourceIsNotTextIsRefusedNamingTheCell(@TempDir Path dir) throws Exception {
+        String ok = code("int fine = 1;");
+        Map<String, String> bad = Map.of(
+                "{\"cell_type\": \"code\", \"metadata\": {}, \"outputs\": [], \"source\": [1, 2]}",
+                "cell 2: \"source\" is a list holding a number (1), not a list of strings",
+                "{\"cell_type\": \"code\", \"metadata\": {}, \"outputs\": [], \"source\": 42}",
+                "cell 2: \"source\" is a number (42), not a string or a list of strings",
+                "{\"cell_type\": \"code\", \"metadata\": {}, \"outputs\": [], \"source\": [\"a\", {\"b\": 1}]}",
+                "cell 2: \"source\" is a list holding an object ({\"b\":1}), not a list of strings",
+                "\"System.exit(0);\"",
+                "cell 2 is a string (\"System.exit(0);\"), not an object");
+        for (Map.Entry<String, String> c : bad.entrySet()) {
+            Path in = dir.resolve("bad.ipynb");
+            Files.writeString(in, notebook(ok, c.getKey()));
+            java.io.IOException e = assertThrows(java.io.IOException.class, () -> NotebookFile.read(in));
+            assertTrue(e.getMessage().endsWith(c.getValue()), e.getMessage());
+            Path out = dir.resolve("bad.out.ipynb");
+            assertEquals(2, RunCommand.run(List.of(in.toString(), "-o", out.toString())), c.getKey());
+            assertFalse(Files.exists(out), "a refused notebook is not run");
+        }
+        Path text = dir.resolve("text.ipynb");
+        Files.writeString(text, notebook("{\"cell_type\": \"code\", \"metadata\": {}, \"outputs\": [], "
+                + "\"execution_count\": null, \"source\": \"20 + 22\"}"));
+        assertEquals(0, RunCommand.run(List.of(text.toString())), "one string is a valid source");
+    }
+
+    @Test
+    void numberParametersKeepTheirDecimalMeaning() {
+        assertEquals("10", NotebookRunner.javaLiteral("010"));
+        assertEquals("9", NotebookRunner.javaLiteral("09"));
+        assertEquals("-7", NotebookRunner.javaLiteral("-007"));
+        assertEquals("2147483647", NotebookRunner.javaLiteral("2147483647"));
+        assertEquals("-2147483648", NotebookRunner.javaLiteral("-2147483648"));
+        assertEquals("2147483648L", NotebookRunner.javaLiteral("2147483648"));
+        assertEquals("-9223372036854775808L", NotebookRunner.javaLiteral("-9223372036854775808"));
+        assertEquals("new java.math.BigInteger(\"9223372036854775808\")", NotebookRunner.javaLiteral("9223372036854775808"));
+        assertEquals("new java.math.BigInteger(\"99999999999999999999\")", NotebookRunner.javaLiteral("099999999999999999999"));
+        assertEquals("new java.math.BigDecimal(\"1e400\")", NotebookRunner.javaLiteral("1e400"));
+        assertEquals("new java.math.BigDecimal(\"-1e-400\")", NotebookRunner.javaLiteral("-1e-400"));
+        assertEquals("0e-400", NotebookRunner.javaLiteral("0e-400"));
+        assertEquals("1.5e300", NotebookRunner.javaLiteral("1.5e300"));
+        assertThrows(IllegalArgumentException.class, () -> NotebookRunner.javaLiteral("1e99999999999"));
+    }
+
+    @Test
+    void reservedWordsAndUnderscoreAreRefusedAsParameterNames() {
+        for (String name : List.of("_", "class", "int", "true", "null", "goto", "const")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> NotebookRunner.parameter(name + "=3"));
+            assertTrue(e.getMessage().contains("'" + name + "'"), e.getMessage());
+        }
+        for (String name : List.of("var", "record", "yield", "$x", "_x", "épocas")) {
+            assertEquals(name, NotebookRunner.parameter(name + "=3").getKey());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NotebookRunner.parameter("n=1e99999999999"));
+        assertTrue(e.getMessage().startsWith("parameter 'n': "), e.getMessage());
+    }
+
+    @Test
+    void injectedNumbersCompileWithTheirValues(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("n.ipynb");
+        Files.writeString(in, notebook(code("// defaults", "parameters"),
+                code("n + \" \" + nine + \" \" + big + \" \" + big.getClass().getSimpleName() + \" \" + huge.getClass().getSimpleName()"
+                        + " + \" \" + tiny.signum() + \" \" + (lng + 1)")));
+        Path out = dir.resolve("n.out.ipynb");
+        Map<String, String> p = new java.util.LinkedHashMap<>(NotebookRunner.parameters(List.of(
+                "n=010", "nine=09", "big=99999999999999999999", "huge=1e400", "tiny=1e-400", "lng=3000000000")));
+        NotebookRunner.Result r = NotebookRunner.run(in, out, p, false);
+        assertTrue(r.ok(), r.failure());
+        JsonNode value = Json.MAPPER.readTree(out.toFile()).get("cells").get(2).get("outputs").get(0);
+        assertEquals("\"10 9 99999999999999999999 BigInteger BigDecimal 1 3000000001\"",
+                value.get("data").get("text/plain").asText());
+    }
+
+    @Test
     void literalsKeepTheirJavaTypes() {
         assertEquals("3", NotebookRunner.javaLiteral("3"));
         assertEquals("30000000000L", NotebookRunner.javaLiteral("30000000000"));
