@@ -48,6 +48,7 @@ class HistoryUiBrowserTest {
     private static WebDriver browser;
     private static Path profile;
     private static String experimentId;
+    private static String nestedExperimentId;
     private static final List<String> runIds = new ArrayList<>();
 
     @BeforeAll
@@ -57,7 +58,7 @@ class HistoryUiBrowserTest {
         experimentId = store.createExperiment("ui-demo", null, List.of()).experimentId();
         for (int i = 0; i < 5; i++) {
             Run r = store.createRun(experimentId, "ui", 1000 + i, "run-" + i, i == 0
-                    ? List.of(new Tag("yardstick.cell.source", "%%prompt --model local\nSummarize {text}")) : List.of());
+                    ? List.of(new Tag("yardstick.cell", "%%prompt --model local\nSummarize {text}")) : List.of());
             List<Metric> history = new ArrayList<>();
             for (int step = 0; step < 10; step++) {
                 history.add(new Metric("acc", i / 10.0 * step / 9.0, 10 + step, step));
@@ -77,6 +78,16 @@ class HistoryUiBrowserTest {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(image, "png", png);
         Files.write(artifacts.resolve("plot.png"), png.toByteArray());
+
+        // A notebook session with two magic runs nested under it, as the kernel logs them.
+        nestedExperimentId = store.createExperiment("nested-demo", null, List.of()).experimentId();
+        String session = store.createRun(nestedExperimentId, "ui", 100, "session", List.of()).info().runId();
+        for (int i = 0; i < 2; i++) {
+            String child = store.createRun(nestedExperimentId, "ui", 200 + i, "prompt-" + i,
+                    List.of(new Tag(RunsTable.PARENT_TAG, session), new Tag("team", "nlp"))).info().runId();
+            store.logBatch(child, List.of(new Metric("loss", 1.0 / (i + 1), 10, 0)), List.of(new Param("model", "m" + i)), List.of());
+        }
+        store.createRun(nestedExperimentId, "ui", 300, "standalone", List.of());
 
         profile = Files.createTempDirectory("yardstick-chromium-");
         ChromeOptions options = new ChromeOptions();
@@ -122,6 +133,41 @@ class HistoryUiBrowserTest {
         assertEquals(List.of("run-4", "run-3", "run-2", "run-1", "run-0"), runNames());
         String headers = browser.findElement(By.cssSelector("#runs thead")).getText();
         assertTrue(headers.contains("params.lr") && headers.contains("metrics.acc"), headers);
+    }
+
+    @Test
+    void nestedRunsSitCollapsedUnderTheirParentAndExpand() {
+        browser.get(tracker.uri() + "/experiments/" + nestedExperimentId);
+        assertEquals(List.of("standalone", "session", "prompt-1", "prompt-0"), browser.findElements(By.cssSelector("#runs a.run-link"))
+                .stream().map(e -> e.getAttribute("textContent")).toList(), "children follow their parent");
+        List<WebElement> children = browser.findElements(By.cssSelector("#runs tr.child"));
+        assertEquals(2, children.size());
+        assertTrue(children.stream().noneMatch(WebElement::isDisplayed), "collapsed at first");
+        WebElement expand = browser.findElement(By.cssSelector("#runs button.expand"));
+        assertTrue(expand.getText().contains("2"), expand.getText());
+        expand.click();
+        assertTrue(children.stream().allMatch(WebElement::isDisplayed), "expanded");
+        expand.click();
+        assertTrue(children.stream().noneMatch(WebElement::isDisplayed), "collapsed again");
+    }
+
+    @Test
+    void columnsAreGroupedOnlyThoseWithValuesAndPinnable() {
+        browser.get(tracker.uri() + "/experiments/" + nestedExperimentId);
+        List<String> groups = browser.findElements(By.cssSelector("#runs th.group")).stream()
+                .map(e -> e.getAttribute("data-group")).toList();
+        assertEquals(List.of("params", "metrics", "tags"), groups);
+        List<String> columns = browser.findElements(By.cssSelector("#runs th.col")).stream()
+                .map(e -> e.getAttribute("data-col")).toList();
+        assertEquals(List.of("params.model", "metrics.loss", "tags.team"), columns, "no system tags, no empty columns");
+
+        navigate(browser.findElement(By.cssSelector("#runs th[data-col='metrics.loss'] a.pin")));
+        columns = browser.findElements(By.cssSelector("#runs th.col")).stream().map(e -> e.getAttribute("data-col")).toList();
+        assertEquals(List.of("metrics.loss", "params.model", "tags.team"), columns, "the pinned column comes first");
+        assertEquals("pinned", browser.findElements(By.cssSelector("#runs th.group")).getFirst().getAttribute("data-group"));
+        assertEquals("sticky", browser.findElement(By.cssSelector("#runs th.name-col")).getCssValue("position"));
+        navigate(browser.findElement(By.cssSelector("#runs th[data-col='metrics.loss'] a.pin")));
+        assertTrue(browser.findElements(By.cssSelector("#runs th.pinned")).isEmpty(), "unpinned again");
     }
 
     @Test

@@ -1,0 +1,1 @@
+/* charts: drawn with uPlot */
