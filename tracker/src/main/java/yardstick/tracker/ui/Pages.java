@@ -51,12 +51,14 @@ final class Pages {
     private final ArtifactRepository artifacts;
     private final ModelPages models;
     private final FormTokens tokens;
+    private final MetricData metricData;
 
     Pages(TrackerStore store, ArtifactRepository artifacts, FormTokens tokens) {
         this.store = store;
         this.artifacts = artifacts;
         this.models = new ModelPages(store.modelRegistry());
         this.tokens = tokens;
+        this.metricData = new MetricData(store);
     }
 
     /** Performs a form's action, its token already checked; answers with where to go next. */
@@ -100,6 +102,9 @@ final class Pages {
         }
         if (parts.length == 2 && parts[0].equals("models") && !parts[1].isEmpty()) {
             return Response.html(models.model(parts[1]));
+        }
+        if (rawPath.equals(MetricData.PATH)) {
+            return metricData.get(query);
         }
         if (parts.length == 1 && parts[0].equals("compare")) {
             return Response.html(compare(list(query, "run")));
@@ -188,18 +193,19 @@ final class Pages {
                 tags.add(t);
             }
         }
-        List<RunPage.MetricChart> charts = new ArrayList<>();
+        List<Metric> singles = new ArrayList<>();
+        List<Metric> charts = new ArrayList<>();
         for (Metric latest : r.latestMetrics()) {
-            List<Metric> history = store.getMetricHistory(runId, latest.key(), null, null).items();
-            charts.add(new RunPage.MetricChart(latest.key(), Format.number(latest.value()), latest.step(), history.size(),
-                    Charts.lineChart(latest.key(), List.of(new Charts.Series(r.info().runName(), history)), 640, 320)));
+            // Two points are enough to tell a history from a single value, without reading the whole history.
+            boolean history = store.getMetricHistory(runId, latest.key(), 2, null).items().size() > 1;
+            (history ? charts : singles).add(latest);
         }
         String base = runArtifactPath(r);
         List<RunPage.ArtifactLine> lines = new ArrayList<>();
         if (base != null) {
             artifactTree(lines, base, "", 0);
         }
-        return Templates.render("run.jte", "p", new RunPage(r, runCrumbs(r, true), lifecycle, tags, cellSource, charts,
+        return Templates.render("run.jte", "p", new RunPage(r, runCrumbs(r, true), lifecycle, tags, cellSource, singles, charts,
                 base == null, lines));
     }
 
@@ -273,13 +279,8 @@ final class Pages {
         runs.forEach(r -> r.latestMetrics().forEach(m -> metricKeys.add(m.key())));
         List<Entry> charts = new ArrayList<>();
         for (String key : metricKeys) {
-            List<Charts.Series> series = new ArrayList<>();
-            for (Run r : runs) {
-                if (r.latestMetrics().stream().anyMatch(m -> m.key().equals(key))) {
-                    series.add(new Charts.Series(r.info().runName(), store.getMetricHistory(r.info().runId(), key, null, null).items()));
-                }
-            }
-            charts.add(new Entry(key, Charts.lineChart(key, series, 800, 400)));
+            charts.add(new Entry(key, String.join(" ", runs.stream()
+                    .filter(r -> r.latestMetrics().stream().anyMatch(m -> m.key().equals(key))).map(r -> r.info().runId()).toList())));
         }
         String experimentId = runs.getFirst().info().experimentId();
         List<Crumb> crumbs = List.of(new Crumb("Experiments", "/"),

@@ -97,6 +97,11 @@ public final class RunsTable {
     public String nextPageUrl() { return nextPageUrl; }
     public int maxCompare() { return Pages.MAX_COMPARE; }
 
+    /** The metrics the shown runs have, for the experiment page's chart. */
+    public List<String> metricKeys() {
+        return available.stream().filter(g -> g.name().equals("metrics")).flatMap(g -> g.columns().stream()).map(Column::key).toList();
+    }
+
     /** Whether the column is shown: all are by default, else those chosen in the picker, and pinned ones always. */
     public boolean shows(String id) {
         return chosen.isEmpty() || chosen.contains(id) || pinned.contains(id);

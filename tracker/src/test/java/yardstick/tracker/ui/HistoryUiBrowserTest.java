@@ -6,19 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,13 +36,13 @@ import yardstick.tracker.store.TrackerStore;
 
 /** The history UI in headless Chromium (Debian's chromium and chromium-driver) driven by Selenium. */
 class HistoryUiBrowserTest {
-    private static final Pattern SERIES_STROKE = Pattern.compile("fill:none;stroke:(rgb\\([^)]*\\));[^\"]*stroke-width:2");
-
     private static RunningTracker tracker;
     private static WebDriver browser;
     private static Path profile;
     private static String experimentId;
     private static String nestedExperimentId;
+    private static String longRunId;
+    static final int LONG_POINTS = 100_000;
     private static final List<String> runIds = new ArrayList<>();
 
     @BeforeAll
@@ -62,6 +56,9 @@ class HistoryUiBrowserTest {
             List<Metric> history = new ArrayList<>();
             for (int step = 0; step < 10; step++) {
                 history.add(new Metric("acc", i / 10.0 * step / 9.0, 10 + step, step));
+            }
+            if (i == 0) {
+                history.add(new Metric("final_score", 0.123456789, 30, 0));
             }
             store.logBatch(r.info().runId(), history, List.of(new Param("lr", "0.0" + i), new Param("model", "same")), List.of());
             runIds.add(r.info().runId());
@@ -89,6 +86,11 @@ class HistoryUiBrowserTest {
         }
         store.createRun(nestedExperimentId, "ui", 300, "standalone", List.of());
 
+        // A long history: the chart must get it reduced, not all of it.
+        String longExperiment = store.createExperiment("long-demo", null, List.of()).experimentId();
+        longRunId = store.createRun(longExperiment, "ui", 100, "long", List.of()).info().runId();
+        logLongHistory(store, longRunId, LONG_POINTS);
+
         profile = Files.createTempDirectory("yardstick-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
@@ -99,6 +101,34 @@ class HistoryUiBrowserTest {
                 .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
         browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
+    }
+
+    /** Logs {@code n} points of "loss", a noisy decay, in batches as a client would. */
+    static void logLongHistory(TrackerStore store, String runId, int n) {
+        java.util.Random random = new java.util.Random(7);
+        List<Metric> batch = new ArrayList<>(1000);
+        for (int step = 0; step < n; step++) {
+            batch.add(new Metric("loss", Math.exp(-step / (n / 5.0)) + random.nextGaussian() * 0.01 + 0.05, 1_700_000_000_000L + step * 100L, step));
+            if (batch.size() == 1000) {
+                store.logBatch(runId, batch, List.of(), List.of());
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            store.logBatch(runId, batch, List.of(), List.of());
+        }
+    }
+
+    /** Waits until the chart is drawn and answers what charts.js recorded of it. */
+    @SuppressWarnings("unchecked")
+    static java.util.Map<String, Object> drawnChart(WebDriver browser, String selector) {
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> "true".equals(d.findElement(By.cssSelector(selector)).getAttribute("data-drawn")));
+        return (java.util.Map<String, Object>) ((JavascriptExecutor) browser).executeScript(
+                "var el = document.querySelector(arguments[0]); var c = window.yardstickCharts.find(x => x.el === el);"
+                + " return {points: c.points, series: c.plot.series.length - 1, total: c.data.series.map(s => s.total),"
+                + " drawMs: c.drawMs, fetchMs: c.fetchMs, canvas: el.querySelectorAll('canvas').length,"
+                + " xMin: c.plot.scales.x.min, xMax: c.plot.scales.x.max, yDistr: c.plot.scales.y.distr,"
+                + " xTime: !!c.plot.scales.x.time, legend: el.querySelector('.u-legend').textContent};", selector);
     }
 
     @AfterAll
@@ -214,7 +244,9 @@ class HistoryUiBrowserTest {
         assertEquals("run-0", browser.findElement(By.id("run-name")).getText());
         assertTrue(browser.findElement(By.id("params")).getText().contains("lr 0.00"));
         assertTrue(browser.findElement(By.id("cell-source")).getText().contains("Summarize {text}"));
-        assertEquals(1, browser.findElements(By.cssSelector(".metric[data-key=acc] svg")).size());
+        assertEquals(1L, drawnChart(browser, ".chart[data-key=acc]").get("canvas"), "acc is drawn by uPlot");
+        assertTrue(browser.findElements(By.cssSelector(".chart[data-key=final_score]")).isEmpty(), "no one-dot chart");
+        assertEquals("final_score 0.1235 0 " + Format.time(30), browser.findElement(By.cssSelector("#single-metrics tr[data-key=final_score]")).getText());
 
         navigate(browser.findElement(By.linkText("scores.csv")));
         List<WebElement> rows = browser.findElements(By.cssSelector("#artifact-table tr"));
@@ -261,17 +293,55 @@ class HistoryUiBrowserTest {
         assertTrue(diffRows.getFirst().getText().startsWith("lr"));
         assertTrue(browser.findElement(By.id("compare-params")).getText().contains("model same same same"));
 
-        WebElement chart = browser.findElement(By.cssSelector(".compare-chart[data-key=acc] svg"));
-        String svg = chart.getAttribute("outerHTML");
-        Set<String> lineColors = new HashSet<>();
-        Matcher m = SERIES_STROKE.matcher(svg.replace(" ", ""));
-        while (m.find()) {
-            lineColors.add(m.group(1));
-        }
-        assertEquals(3, lineColors.size(), "one line color per compared run");
-        assertTrue(new String(svg.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).startsWith("<svg"));
-        assertTrue(ImageIO.read(new ByteArrayInputStream(Files.readAllBytes(
-                tracker.server.artifacts().root().resolve(experimentId + "/" + runIds.getFirst() + "/artifacts/plot.png")))) != null);
+        java.util.Map<String, Object> chart = drawnChart(browser, ".compare-chart[data-key=acc]");
+        assertEquals(3L, chart.get("series"), "one line per compared run");
+        assertEquals(10L, chart.get("points"));
+    }
+
+    @Test
+    void aLongHistoryIsChartedFromAtMost2000PointsAndTheControlsRedraw() {
+        browser.get(tracker.uri() + "/runs/" + longRunId);
+        java.util.Map<String, Object> chart = drawnChart(browser, ".chart[data-key=loss]");
+        assertEquals(List.of((long) LONG_POINTS), chart.get("total"), "the server read the whole history");
+        assertTrue(((Number) chart.get("points")).intValue() <= MetricData.MAX_POINTS, chart.toString());
+        assertTrue(((Number) chart.get("points")).intValue() > 1000, chart.toString());
+        assertEquals(0.0, ((Number) chart.get("xMin")).doubleValue(), 1e-9);
+        assertEquals(LONG_POINTS - 1, ((Number) chart.get("xMax")).doubleValue(), 1e-9);
+
+        // Dragging across the plot zooms the x axis.
+        WebElement over = browser.findElement(By.cssSelector(".chart[data-key=loss] .u-over"));
+        new org.openqa.selenium.interactions.Actions(browser).moveToElement(over, -over.getSize().width / 4, 0).clickAndHold()
+                .moveByOffset(over.getSize().width / 4, 0).release().perform();
+        chart = drawnChart(browser, ".chart[data-key=loss]");
+        assertTrue(((Number) chart.get("xMax")).doubleValue() < LONG_POINTS / 2.0, "zoomed: " + chart);
+        // Hovering fills the legend with the values under the cursor.
+        new org.openqa.selenium.interactions.Actions(browser).moveToElement(over, 10, 10).perform();
+        assertTrue(drawnChart(browser, ".chart[data-key=loss]").get("legend").toString().matches("(?s).*long\\s*\\d.*"),
+                drawnChart(browser, ".chart[data-key=loss]").get("legend").toString());
+
+        ((JavascriptExecutor) browser).executeScript("var s = document.getElementById('x-axis'); s.value = 'time';"
+                + " s.dispatchEvent(new Event('input'));");
+        assertEquals(Boolean.TRUE, drawnChart(browser, ".chart[data-key=loss]").get("xTime"), "time on the x axis");
+        browser.findElement(By.id("log-scale")).click();
+        assertEquals(3L, drawnChart(browser, ".chart[data-key=loss]").get("yDistr"), "log scale");
+        ((JavascriptExecutor) browser).executeScript("var s = document.getElementById('smoothing'); s.value = '0.9';"
+                + " s.dispatchEvent(new Event('input'));");
+        assertEquals(1L, drawnChart(browser, ".chart[data-key=loss]").get("series"));
+    }
+
+    @Test
+    void theExperimentPageChartsOneMetricAcrossTheTickedRuns() {
+        browser.get(tracker.uri() + "/experiments/" + experimentId);
+        assertEquals(5L, drawnChart(browser, "#experiment-chart").get("series"), "the shown runs at first");
+        List<WebElement> boxes = browser.findElements(By.cssSelector("#runs input[name=run]"));
+        boxes.get(0).click();
+        boxes.get(1).click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> "2".equals(d.findElement(By.id("experiment-chart")).getAttribute("data-series")));
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("chart-metric"))).selectByValue("final_score");
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> "0".equals(d.findElement(By.id("experiment-chart")).getAttribute("data-series")));
+        assertTrue(browser.findElement(By.id("experiment-chart")).getText().contains("None of these runs"));
+        boxes.get(4).click();
+        assertEquals(1L, drawnChart(browser, "#experiment-chart").get("series"), "run-0 logged final_score");
     }
 
     @Test
