@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import yardstick.tracker.artifacts.ArtifactEntry;
 import yardstick.tracker.artifacts.ArtifactRepository;
 import yardstick.tracker.artifacts.ArtifactUris;
+import yardstick.tracker.model.DatasetInput;
 import yardstick.tracker.model.Experiment;
 import yardstick.tracker.model.LifecycleStage;
 import yardstick.tracker.model.Metric;
@@ -52,6 +53,7 @@ final class Pages {
     private final ModelPages models;
     private final FormTokens tokens;
     private final MetricData metricData;
+    private final SearchPage search;
 
     Pages(TrackerStore store, ArtifactRepository artifacts, FormTokens tokens) {
         this.store = store;
@@ -59,37 +61,74 @@ final class Pages {
         this.models = new ModelPages(store.modelRegistry());
         this.tokens = tokens;
         this.metricData = new MetricData(store);
+        this.search = new SearchPage(store);
     }
 
     /** Performs a form's action, its token already checked; answers with where to go next. */
     Response act(String path, ObjectNode fields) {
         String[] parts = path.replaceAll("^/+", "").split("/");
-        if (parts.length == 3 && parts[0].equals("runs") && parts[2].equals("delete")) {
-            store.deleteRun(parts[1]);
-            return Response.redirect("/runs/" + Format.url(parts[1]));
+        if (parts.length != 3) {
+            throw MlflowException.notFound("No form posts to " + path);
         }
-        if (parts.length == 3 && parts[0].equals("runs") && parts[2].equals("restore")) {
-            store.restoreRun(parts[1]);
-            return Response.redirect("/runs/" + Format.url(parts[1]));
+        String id = parts[1];
+        String action = parts[2];
+        if (parts[0].equals("runs")) {
+            String back = "/runs/" + Format.url(id);
+            switch (action) {
+                case "delete" -> store.deleteRun(id);
+                case "restore" -> store.restoreRun(id);
+                case "rename" -> store.updateRun(id, null, null, required(fields, "name"));
+                case "tag" -> store.logBatch(id, List.of(), List.of(), List.of(new Tag(required(fields, "key"), value(fields))));
+                case "delete-tag" -> store.deleteTag(id, required(fields, "key"));
+                default -> throw MlflowException.notFound("No form posts to " + path);
+            }
+            return Response.redirect(back);
+        }
+        if (parts[0].equals("experiments")) {
+            String back = "/experiments/" + Format.url(id);
+            switch (action) {
+                case "delete" -> store.deleteExperiment(id);
+                case "restore" -> store.restoreExperiment(id);
+                case "rename" -> store.renameExperiment(id, required(fields, "name"));
+                case "tag" -> store.setExperimentTag(id, new Tag(required(fields, "key"), value(fields)));
+                default -> throw MlflowException.notFound("No form posts to " + path);
+            }
+            return Response.redirect(back);
         }
         throw MlflowException.notFound("No form posts to " + path);
     }
 
+    private static String required(ObjectNode fields, String name) {
+        String v = text(fields, name);
+        if (v == null || v.isBlank()) {
+            throw MlflowException.invalidParameter("Fill in " + name);
+        }
+        return v.strip();
+    }
+
+    private static String value(ObjectNode fields) {
+        String v = text(fields, "value");
+        return v == null ? "" : v;
+    }
+
     /** A form that posts to {@code action} (a decoded path) with this server's token for it. */
-    private PostForm form(String id, String action) {
-        return new PostForm(id, action, tokens.token(action));
+    private PostForm form(String id, String action, Entry... hidden) {
+        return new PostForm(id, action, tokens.token(action), List.of(hidden));
     }
 
     Response render(String rawPath, ObjectNode query) {
         String[] parts = rawPath.replaceAll("^/+", "").split("/");
         if (rawPath.equals("/") || rawPath.isEmpty()) {
-            return Response.html(experiments());
+            return Response.html(experiments("deleted".equals(text(query, "view"))));
+        }
+        if (parts.length == 1 && parts[0].equals("search")) {
+            return Response.html(search.page(text(query, "q"), text(query, "digest")));
         }
         if (parts.length == 2 && parts[0].equals("experiments")) {
             return Response.html(runs(parts[1], query));
         }
         if (parts.length == 2 && parts[0].equals("runs")) {
-            return Response.html(run(parts[1]));
+            return Response.html(run(parts[1], text(query, "artifact")));
         }
         if (parts.length == 3 && parts[0].equals("runs") && parts[2].equals("artifact")) {
             return Response.html(artifact(parts[1], text(query, "path")));
@@ -119,9 +158,18 @@ final class Pages {
 
     // ---- experiments ----
 
-    private String experiments() {
-        Page<Experiment> page = store.searchExperiments(ViewType.ACTIVE_ONLY, null, List.of("name ASC"), 1000, null);
-        return Templates.render("experiments.jte", "experiments", page.items());
+    private String experiments(boolean deleted) {
+        Page<Experiment> page = store.searchExperiments(deleted ? ViewType.DELETED_ONLY : ViewType.ACTIVE_ONLY, null,
+                List.of("name ASC"), 1000, null);
+        return Templates.render("experiments.jte", "experiments", page.items(), "deleted", deleted);
+    }
+
+    /** The experiment page's forms: delete or restore, rename, set tag. */
+    private List<PostForm> experimentForms(Experiment e) {
+        String base = "/experiments/" + e.experimentId();
+        return List.of(e.lifecycleStage() == LifecycleStage.DELETED ? form("restore-experiment", base + "/restore")
+                : form("delete-experiment", base + "/delete"), form("rename-experiment", base + "/rename"),
+                form("tag-experiment", base + "/tag"));
     }
 
     // ---- runs table ----
@@ -136,10 +184,11 @@ final class Pages {
                     orderBy == null || orderBy.isBlank() ? List.of() : List.of(orderBy), text(query, "page_token"));
         } catch (MlflowException e) {
             return Templates.render("runs.jte", "t", new RunsTable(experiment, filter, orderBy, list(query, "col"),
-                    list(query, "pin"), e.getMessage(), List.of(), List.of(), null));
+                    list(query, "pin"), e.getMessage(), List.of(), List.of(), null), "forms", experimentForms(experiment));
         }
         return Templates.render("runs.jte", "t", new RunsTable(experiment, filter, orderBy, list(query, "col"),
-                list(query, "pin"), null, page.items(), missingParents(page.items()), page.nextPageToken()));
+                list(query, "pin"), null, page.items(), missingParents(page.items()), page.nextPageToken()),
+                "forms", experimentForms(experiment));
     }
 
     /** The parents of shown nested runs that the page itself does not hold, so their children still sit under them. */
@@ -180,17 +229,21 @@ final class Pages {
         }
     }
 
-    private String run(String runId) {
+    private String run(String runId, String artifact) {
         Run r = store.getRun(runId);
+        String base = "/runs/" + runId;
         boolean deleted = r.info().lifecycleStage() == LifecycleStage.DELETED;
-        PostForm lifecycle = deleted ? form("restore-run", "/runs/" + runId + "/restore") : form("delete-run", "/runs/" + runId + "/delete");
-        String cellSource = null;
-        List<Tag> tags = new ArrayList<>();
+        RunPage.Forms forms = new RunPage.Forms(deleted ? form("restore-run", base + "/restore") : form("delete-run", base + "/delete"),
+                form("rename-run", base + "/rename"), form("tag-run", base + "/tag"));
+        List<CodeHighlighter.Span> cell = null;
+        List<RunPage.TagLine> tags = new ArrayList<>();
         for (Tag t : r.tags()) {
             if (t.key().equals(CELL_SOURCE_TAG)) {
-                cellSource = t.value();
+                cell = CodeHighlighter.spans(t.value());
             } else {
-                tags.add(t);
+                boolean deletable = !deleted && !t.key().startsWith("mlflow.");
+                tags.add(new RunPage.TagLine(t, deletable ? form("delete-tag-" + tags.size(), base + "/delete-tag",
+                        new Entry("key", t.key())) : null));
             }
         }
         List<Metric> singles = new ArrayList<>();
@@ -200,13 +253,41 @@ final class Pages {
             boolean history = store.getMetricHistory(runId, latest.key(), 2, null).items().size() > 1;
             (history ? charts : singles).add(latest);
         }
-        String base = runArtifactPath(r);
+        String artifactBase = runArtifactPath(r);
         List<RunPage.ArtifactLine> lines = new ArrayList<>();
-        if (base != null) {
-            artifactTree(lines, base, "", 0);
+        ArtifactPreview preview = null;
+        if (artifactBase != null) {
+            artifactTree(lines, artifactBase, "", 0);
+            if (artifact != null && !artifact.isEmpty()) {
+                String clean = ArtifactRepository.checkRelative(artifact);
+                preview = ArtifactPreview.of(runId, clean, artifacts.file(artifactBase + "/" + clean), ArtifactPreview.MAX_INLINE_BYTES);
+            }
         }
-        return Templates.render("run.jte", "p", new RunPage(r, runCrumbs(r, true), lifecycle, tags, cellSource, singles, charts,
-                base == null, lines));
+        return Templates.render("run.jte", "p", new RunPage(r, runCrumbs(r, true), forms, tags, cell, singles, charts,
+                inputs(r), artifactBase == null, lines, preview));
+    }
+
+    /** The run's datasets, each with a few other runs (in any live experiment) that used data of the same digest. */
+    private List<RunPage.Input> inputs(Run r) {
+        if (r.inputs().isEmpty()) {
+            return List.of();
+        }
+        List<String> experimentIds = store.searchExperiments(ViewType.ACTIVE_ONLY, null, List.of(), 1000, null).items()
+                .stream().map(Experiment::experimentId).toList();
+        List<RunPage.Input> out = new ArrayList<>();
+        for (DatasetInput in : r.inputs()) {
+            String digest = in.dataset().digest();
+            List<Run> same = List.of();
+            if (digest != null && !digest.isEmpty() && !experimentIds.isEmpty()) {
+                same = store.searchRuns(experimentIds, "datasets.digest = '" + digest.replace("'", "''") + "'",
+                        ViewType.ACTIVE_ONLY, 11, List.of(), null).items().stream()
+                        .filter(o -> !o.info().runId().equals(r.info().runId())).limit(10).toList();
+            }
+            String context = in.tags().stream().filter(t -> t.key().equals("mlflow.data.context")).map(Tag::value)
+                    .findFirst().orElse("");
+            out.add(new RunPage.Input(in, context, same, "/search?digest=" + Format.url(digest)));
+        }
+        return out;
     }
 
     private void artifactTree(List<RunPage.ArtifactLine> out, String base, String path, int depth) {

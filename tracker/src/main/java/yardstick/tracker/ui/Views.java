@@ -9,8 +9,8 @@ public final class Views {
     /** One step of the breadcrumb trail; the last has no link. */
     public record Crumb(String name, String href) {}
 
-    /** A form that posts to {@code action} with the token for it. */
-    public record PostForm(String id, String action, String token) {}
+    /** A form that posts to {@code action} with the token for it, and fixed fields sent as they are. */
+    public record PostForm(String id, String action, String token, List<Entry> hidden) {}
 
     /** One key/value line of a table. */
     public record Entry(String key, String value) {}

@@ -27,6 +27,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import yardstick.tracker.RunningTracker;
 import yardstick.tracker.TestFiles;
+import yardstick.tracker.model.Dataset;
+import yardstick.tracker.model.DatasetInput;
 import yardstick.tracker.model.LifecycleStage;
 import yardstick.tracker.model.Metric;
 import yardstick.tracker.model.Param;
@@ -63,6 +65,9 @@ class HistoryUiBrowserTest {
             store.logBatch(r.info().runId(), history, List.of(new Param("lr", "0.0" + i), new Param("model", "same")), List.of());
             runIds.add(r.info().runId());
         }
+        Dataset questions = new Dataset("questions", "d1g3st", "local", "file:///data/questions.csv", null, null);
+        store.logInputs(runIds.get(0), List.of(new DatasetInput(List.of(new Tag("mlflow.data.context", "eval")), questions)));
+        store.logInputs(runIds.get(2), List.of(new DatasetInput(List.of(), questions)));
         Path artifacts = tracker.server.artifacts().root().resolve(experimentId + "/" + runIds.getFirst() + "/artifacts");
         Files.createDirectories(artifacts.resolve("tables"));
         Files.writeString(artifacts.resolve("notes.txt"), "plain <b>text</b>");
@@ -142,11 +147,20 @@ class HistoryUiBrowserTest {
 
     /** Clicks something that loads a new page and waits until the old page is gone, so no stale element is read. */
     private static void navigate(WebElement target) {
+        navigate(target, false);
+    }
+
+    /** As {@link #navigate(WebElement)}; with {@code submit}, presses Enter in the field instead of clicking. */
+    private static void navigate(WebElement target, boolean submit) {
         // A mark on the old page's window: a new page load starts without it. (Waiting for the old element to go
         // stale is not reliable: newer Chromium answers a detached node with a generic error, not a stale one.)
         JavascriptExecutor js = (JavascriptExecutor) browser;
         js.executeScript("window.__yardstickOldPage = true;");
-        target.click();
+        if (submit) {
+            target.sendKeys(org.openqa.selenium.Keys.ENTER);
+        } else {
+            target.click();
+        }
         new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d)
                 .executeScript("return window.__yardstickOldPage === undefined && document.readyState === 'complete';")));
     }
@@ -243,7 +257,17 @@ class HistoryUiBrowserTest {
         browser.get(tracker.uri() + "/runs/" + runIds.getFirst());
         assertEquals("run-0", browser.findElement(By.id("run-name")).getText());
         assertTrue(browser.findElement(By.id("params")).getText().contains("lr 0.00"));
-        assertTrue(browser.findElement(By.id("cell-source")).getText().contains("Summarize {text}"));
+        assertEquals("Experiments / ui-demo / run-0", browser.findElement(By.id("breadcrumbs")).getText());
+        WebElement cell = browser.findElement(By.id("cell-source"));
+        assertEquals("%%prompt --model local\nSummarize {text}", cell.getText(), "the cell as written, line break kept");
+        assertEquals("%%prompt --model local", cell.findElement(By.cssSelector("span.magic")).getText(), "the magic line highlighted");
+        WebElement input = browser.findElement(By.cssSelector("#inputs tr.input[data-digest=d1g3st]"));
+        assertTrue(input.getText().startsWith("questions d1g3st eval"), input.getText());
+        assertEquals(List.of("run-2"), input.findElements(By.cssSelector("a.same-data")).stream().map(WebElement::getText).toList());
+        navigate(input.findElement(By.cssSelector("a.all-same-data")));
+        assertEquals(List.of("run-2", "run-0"), browser.findElements(By.cssSelector("#found-runs a.run-link")).stream()
+                .map(WebElement::getText).toList(), "the search by digest finds every run that used the data");
+        browser.get(tracker.uri() + "/runs/" + runIds.getFirst());
         assertEquals(1L, drawnChart(browser, ".chart[data-key=acc]").get("canvas"), "acc is drawn by uPlot");
         assertTrue(browser.findElements(By.cssSelector(".chart[data-key=final_score]")).isEmpty(), "no one-dot chart");
         assertEquals("final_score 0.1235 0 " + Format.time(30), browser.findElement(By.cssSelector("#single-metrics tr[data-key=final_score]")).getText());
@@ -277,6 +301,10 @@ class HistoryUiBrowserTest {
         navigate(browser.findElement(By.linkText("model.bin")));
         assertTrue(browser.getPageSource().contains("Binary file"));
         assertTrue(browser.findElement(By.id("download")).getAttribute("href").contains("/raw?path=model.bin"));
+        // The preview sits in the run page beside the tree; "Open alone" shows the artifact on a page of its own.
+        assertEquals(1, browser.findElements(By.id("run-name")).size());
+        navigate(browser.findElement(By.linkText("Open alone")));
+        assertEquals("Experiments / ui-demo / run-0 / model.bin", browser.findElement(By.id("breadcrumbs")).getText());
     }
 
     @Test
@@ -342,6 +370,70 @@ class HistoryUiBrowserTest {
         assertTrue(browser.findElement(By.id("experiment-chart")).getText().contains("None of these runs"));
         boxes.get(4).click();
         assertEquals(1L, drawnChart(browser, "#experiment-chart").get("series"), "run-0 logged final_score");
+    }
+
+    private static void fill(String formId, String field, String value) {
+        WebElement box = browser.findElement(By.cssSelector("#" + formId + " input[name=" + field + "]"));
+        box.clear();
+        box.sendKeys(value);
+    }
+
+    @Test
+    void runsAreRenamedAndTaggedFromTheirPage() {
+        String id = tracker.server.store().createRun("0", "ui", 2000, "before", List.of()).info().runId();
+        browser.get(tracker.uri() + "/runs/" + id);
+        fill("rename-run", "name", "after <b>");
+        navigate(browser.findElement(By.cssSelector("#rename-run button")));
+        assertEquals("after <b>", browser.findElement(By.id("run-name")).getText());
+        assertEquals("after <b>", tracker.server.store().getRun(id).info().runName());
+
+        fill("tag-run", "key", "reviewed");
+        fill("tag-run", "value", "yes");
+        navigate(browser.findElement(By.cssSelector("#tag-run button")));
+        WebElement tags = browser.findElement(By.id("tags"));
+        assertTrue(tags.getText().contains("reviewed yes"), tags.getText());
+        WebElement row = tags.findElements(By.tagName("tr")).stream().filter(r -> r.getText().startsWith("reviewed")).findFirst().orElseThrow();
+        navigate(row.findElement(By.cssSelector("form button")));
+        assertFalse(browser.findElement(By.id("tags")).getText().contains("reviewed"));
+        assertTrue(tracker.server.store().getRun(id).tags().stream().noneMatch(t -> t.key().equals("reviewed")));
+    }
+
+    @Test
+    void experimentsAreRenamedTaggedDeletedAndRestored() {
+        String id = tracker.server.store().createExperiment("to-edit", null, List.of()).experimentId();
+        browser.get(tracker.uri() + "/experiments/" + id);
+        browser.findElement(By.cssSelector("#experiment-actions summary")).click();
+        fill("rename-experiment", "name", "edited");
+        navigate(browser.findElement(By.cssSelector("#rename-experiment button")));
+        assertEquals("edited", browser.findElement(By.id("experiment-name")).getText());
+        browser.findElement(By.cssSelector("#experiment-actions summary")).click();
+        fill("tag-experiment", "key", "owner");
+        fill("tag-experiment", "value", "ana");
+        navigate(browser.findElement(By.cssSelector("#tag-experiment button")));
+        assertEquals("owner: ana", browser.findElement(By.id("experiment-tags")).getText());
+        browser.findElement(By.cssSelector("#experiment-actions summary")).click();
+        navigate(browser.findElement(By.cssSelector("#delete-experiment button")));
+        assertEquals(1, browser.findElements(By.id("experiment-deleted")).size());
+        browser.get(tracker.uri() + "/?view=deleted");
+        navigate(browser.findElement(By.linkText("edited")));
+        browser.findElement(By.cssSelector("#experiment-actions summary")).click();
+        navigate(browser.findElement(By.cssSelector("#restore-experiment button")));
+        assertTrue(browser.findElements(By.id("experiment-deleted")).isEmpty());
+        assertEquals(LifecycleStage.ACTIVE, tracker.server.store().getExperiment(id).lifecycleStage());
+    }
+
+    @Test
+    void theSearchBoxFindsExperimentsAndRunsByName() {
+        browser.get(tracker.uri() + "/");
+        browser.findElement(By.id("search")).sendKeys("PROMPT");
+        navigate(browser.findElement(By.id("search")), true);
+        assertEquals(List.of("prompt-1", "prompt-0"), browser.findElements(By.cssSelector("#found-runs a.run-link")).stream()
+                .map(WebElement::getText).toList());
+        browser.findElement(By.id("search-page-q")).clear();
+        browser.findElement(By.id("search-page-q")).sendKeys("nested");
+        navigate(browser.findElement(By.id("search-submit")));
+        assertEquals(List.of("nested-demo"), browser.findElements(By.cssSelector("#found-experiments a")).stream()
+                .map(WebElement::getText).toList());
     }
 
     @Test

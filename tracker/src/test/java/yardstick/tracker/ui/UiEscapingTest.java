@@ -71,6 +71,9 @@ class UiEscapingTest {
         assertInert(page("/runs/" + runId + "/artifact?path=t.csv"));
         assertInert(page("/runs/" + runId + "/artifact?path=t.txt"));
         assertInert(page("/compare?run=" + runId + "&run=" + otherRunId));
+        assertInert(page("/runs/" + runId + "?artifact=t.csv"));
+        assertInert(page("/search?q=" + Format.url("run")));
+        assertFalse(page("/search?q=" + Format.url(HOSTILE)).contains("<img src=x"));
     }
 
     @Test
