@@ -349,13 +349,6 @@ final class Pages {
         for (String id : ids) {
             runs.add(store.getRun(id));
         }
-        Set<String> keys = new TreeSet<>();
-        runs.forEach(r -> r.params().forEach(p -> keys.add(p.key())));
-        List<CompareRow> params = new ArrayList<>();
-        for (String key : keys) {
-            List<String> values = runs.stream().map(r -> param(r, key)).toList();
-            params.add(new CompareRow(key, values, values.stream().distinct().count() > 1));
-        }
         Set<String> metricKeys = new TreeSet<>();
         runs.forEach(r -> r.latestMetrics().forEach(m -> metricKeys.add(m.key())));
         List<Entry> charts = new ArrayList<>();
@@ -366,11 +359,7 @@ final class Pages {
         String experimentId = runs.getFirst().info().experimentId();
         List<Crumb> crumbs = List.of(new Crumb("Experiments", "/"),
                 new Crumb(experimentName(experimentId), "/experiments/" + Format.url(experimentId)), new Crumb("Compare", null));
-        return Templates.render("compare.jte", "crumbs", crumbs, "runs", runs, "paramRows", params, "charts", charts);
-    }
-
-    private static String param(Run r, String key) {
-        return r.params().stream().filter(p -> p.key().equals(key)).map(Param::value).findFirst().orElse("");
+        return Templates.render("compare.jte", "c", ComparePage.of(crumbs, runs, charts));
     }
 
     // ---- helpers ----

@@ -130,7 +130,7 @@ class HistoryUiBrowserTest {
         new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> "true".equals(d.findElement(By.cssSelector(selector)).getAttribute("data-drawn")));
         return (java.util.Map<String, Object>) ((JavascriptExecutor) browser).executeScript(
                 "var el = document.querySelector(arguments[0]); var c = window.yardstickCharts.find(x => x.el === el);"
-                + " return {points: c.points, series: c.plot.series.length - 1, total: c.data.series.map(s => s.total),"
+                + " return {points: c.points, series: c.plot.series.length - 1, total: c.data ? c.data.series.map(s => s.total) : null,"
                 + " drawMs: c.drawMs, fetchMs: c.fetchMs, canvas: el.querySelectorAll('canvas').length,"
                 + " xMin: c.plot.scales.x.min, xMax: c.plot.scales.x.max, yDistr: c.plot.scales.y.distr,"
                 + " xTime: !!c.plot.scales.x.time, legend: el.querySelector('.u-legend').textContent};", selector);
@@ -324,6 +324,30 @@ class HistoryUiBrowserTest {
         java.util.Map<String, Object> chart = drawnChart(browser, ".compare-chart[data-key=acc]");
         assertEquals(3L, chart.get("series"), "one line per compared run");
         assertEquals(10L, chart.get("points"));
+
+        WebElement acc = browser.findElement(By.cssSelector("#compare-metrics tr[data-key='metrics.acc']"));
+        assertEquals("acc 0.4 0.3 0.2", acc.getText(), "final values side by side");
+        assertEquals("0.4", acc.findElement(By.cssSelector("td.high")).getText());
+        assertEquals("0.2", acc.findElement(By.cssSelector("td.low")).getText());
+
+        java.util.Map<String, Object> scatter = drawnChart(browser, "#scatter");
+        assertEquals(3L, scatter.get("series"), "one point per run");
+        assertEquals("params.lr", new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("scatter-x")))
+                .getFirstSelectedOption().getText());
+        assertEquals("metrics.acc", new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("scatter-y")))
+                .getFirstSelectedOption().getText());
+        assertTrue(((Number) scatter.get("xMin")).doubleValue() < 0.02 && ((Number) scatter.get("xMax")).doubleValue() > 0.04,
+                "x spans the runs' lr, padded: " + scatter);
+
+        List<WebElement> lines = browser.findElements(By.cssSelector("#parallel polyline.run-line"));
+        assertEquals(List.of("run-4", "run-3", "run-2"), lines.stream().map(l -> l.findElement(By.tagName("title"))
+                .getAttribute("textContent")).toList());
+        assertEquals(2, lines.getFirst().getAttribute("points").split(" ").length, "lr and acc axes");
+
+        WebElement model = browser.findElement(By.cssSelector("#compare-params tr[data-key='params.model']"));
+        assertTrue(model.isDisplayed());
+        browser.findElement(By.id("only-diff")).click();
+        assertFalse(model.isDisplayed(), "rows that do not differ can be hidden");
     }
 
     @Test

@@ -122,7 +122,67 @@
       .map(function (row) { return row.dataset.run; });
   }
 
+  /** The compare page's scatter: any two numeric rows of the values table, one point (and legend entry) per run. */
+  function scatter() {
+    var el = document.getElementById("scatter");
+    if (!el) return;
+    var heads = Array.from(document.querySelectorAll("#compare-values th.run-head"));
+    var rows = Array.from(document.querySelectorAll("#compare-values tr[data-key]")).filter(function (row) {
+      return row.querySelectorAll("td[data-value]").length >= 2;
+    });
+    var xs = document.getElementById("scatter-x"), ys = document.getElementById("scatter-y");
+    if (rows.length < 2) { el.querySelector(".plot").textContent = "A scatter needs two numeric columns."; el.dataset.drawn = "true"; return; }
+    rows.forEach(function (row) {
+      [xs, ys].forEach(function (sel) { var o = document.createElement("option"); o.value = o.textContent = row.dataset.key; sel.appendChild(o); });
+    });
+    // Default: the first param that differs against the first metric, else the first two columns.
+    var firstMetric = rows.findIndex(function (r) { return r.dataset.key.indexOf("metrics.") === 0; });
+    xs.selectedIndex = firstMetric > 0 ? 0 : 0;
+    ys.selectedIndex = firstMetric > 0 ? firstMetric : 1;
+    var chart = { el: el };
+    charts.push(chart);
+    function values(key) {
+      var row = rows.find(function (r) { return r.dataset.key === key; });
+      return Array.from(row.querySelectorAll("td")).map(function (td) { return td.dataset.value == null ? null : parseFloat(td.dataset.value); });
+    }
+    function drawScatter() {
+      var x = values(xs.value), y = values(ys.value), tables = [];
+      var names = [];
+      heads.forEach(function (h, i) {
+        if (x[i] == null || y[i] == null) return;
+        tables.push([[x[i]], [y[i]]]);
+        names.push({ name: h.textContent, color: COLORS[i % COLORS.length] });
+      });
+      if (chart.plot) { chart.plot.destroy(); chart.plot = null; }
+      var box = el.querySelector(".plot");
+      box.textContent = "";
+      el.dataset.series = String(tables.length);
+      if (!tables.length) { box.textContent = "No run has both values."; el.dataset.drawn = "true"; return; }
+      var aligned = tables.length === 1 ? tables[0] : uPlot.join(tables);
+      var pad = function (u, min, max) { var d = (max - min) || Math.abs(max) || 1; return [min - d * 0.1, max + d * 0.1]; };
+      chart.t0 = performance.now();
+      chart.data = null;
+      chart.points = tables.length;
+      chart.plot = new uPlot({
+        width: 560, height: 360, mode: 1,
+        cursor: { drag: { x: true, y: true, uni: 20 }, points: { size: 10 } },
+        scales: { x: { time: false, range: pad }, y: { range: pad } },
+        series: [{ label: xs.value, value: function (u, v) { return round(v); } }].concat(names.map(function (n) {
+          return { label: n.name, stroke: n.color, fill: n.color, paths: function () { return null; },
+            points: { show: true, size: 10, fill: n.color }, value: function (u, v) { return round(v); } };
+        })),
+        axes: [{ label: xs.value, values: function (u, t) { return t.map(round); } },
+               { label: ys.value, values: function (u, t) { return t.map(round); }, size: 60 }],
+        hooks: { draw: [function () { if (chart.t0 != null) { chart.drawMs = performance.now() - chart.t0; chart.t0 = null; el.dataset.drawn = "true"; } }] }
+      }, aligned, box);
+    }
+    xs.addEventListener("change", drawScatter);
+    ys.addEventListener("change", drawScatter);
+    drawScatter();
+  }
+
   function init() {
+    scatter();
     var picker = document.getElementById("chart-metric");
     var experimentChart = document.getElementById("experiment-chart");
     if (picker && experimentChart) {

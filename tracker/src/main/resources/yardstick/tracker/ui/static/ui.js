@@ -22,3 +22,11 @@ function toggle(runId, open) {
     }
   });
 }
+
+// Compare page: show only the rows whose values differ.
+document.addEventListener("change", function (e) {
+  if (e.target.id !== "only-diff") return;
+  document.querySelectorAll("#compare-values tr[data-key]").forEach(function (row) {
+    row.hidden = e.target.checked && !row.classList.contains("diff") && !row.classList.contains("differs");
+  });
+});
