@@ -215,6 +215,16 @@ class HistoryUiBrowserTest {
     }
 
     @Test
+    void linksInMlflowsFormOpenTheSamePages() {
+        browser.get(tracker.uri() + "/#/experiments/" + experimentId + "/runs/" + runIds.getFirst());
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> d.getCurrentUrl().endsWith("/runs/" + runIds.getFirst()));
+        assertEquals("run-0", browser.findElement(By.id("run-name")).getText());
+        browser.get(tracker.uri() + "/#/experiments/" + experimentId);
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> d.getCurrentUrl().endsWith("/experiments/" + experimentId));
+        assertEquals("ui-demo", browser.findElement(By.id("experiment-name")).getText());
+    }
+
+    @Test
     void aFilterNarrowsTheTable() {
         browser.get(tracker.uri() + "/experiments/" + experimentId);
         WebElement filter = browser.findElement(By.id("filter"));

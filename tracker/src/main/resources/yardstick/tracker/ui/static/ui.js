@@ -30,3 +30,11 @@ document.addEventListener("change", function (e) {
     row.hidden = e.target.checked && !row.classList.contains("diff") && !row.classList.contains("differs");
   });
 });
+
+// Links in MLflow's own form (/#/experiments/E/runs/R, as the magics print them) open the same page here.
+(function () {
+  var m = /^#\/experiments\/([^/?#]+)(?:\/runs\/([^/?#]+))?/.exec(location.hash);
+  if (location.pathname === "/" && m) {
+    location.replace(m[2] ? "/runs/" + m[2] : "/experiments/" + m[1]);
+  }
+})();
