@@ -67,7 +67,7 @@
     var aligned = tables.length === 1 ? tables[0] : uPlot.join(tables);
     var most = Math.max.apply(null, shown.map(function (s) { return s.values.length; }));
     var opts = {
-      width: Math.max(320, Math.min(el.clientWidth || 640, 900)) - 10,
+      width: Math.max(320, Math.min(document.documentElement.clientWidth - 80, el.id === "experiment-chart" ? 1000 : 620)),
       height: 280,
       cursor: { drag: { x: true, y: false }, sync: { key: "yardstick" } },
       scales: { x: { time: mode === "time" }, y: { distr: log ? 3 : 1 } },
@@ -114,12 +114,14 @@
     });
   }
 
-  /** The experiment page's chart: the chosen metric over the ticked runs, or the first ten shown when none is ticked. */
+  /**
+   * The experiment page's chart: the chosen metric over the ticked runs, or else over the first twenty runs of the
+   * table, nested ones included (a session run often has no metrics of its own; those without the metric are left out).
+   */
   function experimentRuns() {
     var ticked = Array.from(document.querySelectorAll("#runs input[name=run]:checked")).map(function (b) { return b.value; });
     if (ticked.length) return ticked.slice(0, 50);
-    return Array.from(document.querySelectorAll("#runs tr.run-row:not([hidden])")).slice(0, 10)
-      .map(function (row) { return row.dataset.run; });
+    return Array.from(document.querySelectorAll("#runs tr.run-row")).slice(0, 20).map(function (row) { return row.dataset.run; });
   }
 
   /** The compare page's scatter: any two numeric rows of the values table, one point (and legend entry) per run. */
