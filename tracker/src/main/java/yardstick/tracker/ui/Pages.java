@@ -2,25 +2,18 @@ package yardstick.tracker.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import yardstick.tracker.artifacts.ArtifactEntry;
 import yardstick.tracker.artifacts.ArtifactRepository;
 import yardstick.tracker.artifacts.ArtifactUris;
+import yardstick.tracker.model.DatasetInput;
 import yardstick.tracker.model.Experiment;
 import yardstick.tracker.model.LifecycleStage;
 import yardstick.tracker.model.Metric;
@@ -31,17 +24,18 @@ import yardstick.tracker.model.Run;
 import yardstick.tracker.model.Tag;
 import yardstick.tracker.model.ViewType;
 import yardstick.tracker.server.ContentTypes;
-import yardstick.tracker.server.JsonCodec;
 import yardstick.tracker.store.TrackerStore;
+import yardstick.tracker.ui.Views.CompareRow;
+import yardstick.tracker.ui.Views.Crumb;
+import yardstick.tracker.ui.Views.Entry;
+import yardstick.tracker.ui.Views.PostForm;
 
-/** Renders the history UI's pages from the store; no JavaScript, every value escaped, every form carrying its token. */
+/** Renders the history UI's pages from the store through the jte templates; every form carries its token. */
 final class Pages {
-    /** The tag under which Yardstick's kernel records the source of the cell that produced a run. */
-    static final String CELL_SOURCE_TAG = "yardstick.cell.source";
+    /** The tag under which Yardstick's magics record the source of the cell that produced a run. */
+    static final String CELL_SOURCE_TAG = "yardstick.cell";
     static final int MAX_COMPARE = 10;
     private static final int RUNS_PER_PAGE = 100;
-    private static final long MAX_INLINE_BYTES = 2L * 1024 * 1024;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
     record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
         static Response html(String page) {
@@ -58,44 +52,83 @@ final class Pages {
     private final ArtifactRepository artifacts;
     private final ModelPages models;
     private final FormTokens tokens;
+    private final MetricData metricData;
+    private final SearchPage search;
 
     Pages(TrackerStore store, ArtifactRepository artifacts, FormTokens tokens) {
         this.store = store;
         this.artifacts = artifacts;
         this.models = new ModelPages(store.modelRegistry());
         this.tokens = tokens;
+        this.metricData = new MetricData(store);
+        this.search = new SearchPage(store);
     }
 
     /** Performs a form's action, its token already checked; answers with where to go next. */
     Response act(String path, ObjectNode fields) {
         String[] parts = path.replaceAll("^/+", "").split("/");
-        if (parts.length == 3 && parts[0].equals("runs") && parts[2].equals("delete")) {
-            store.deleteRun(parts[1]);
-            return Response.redirect("/runs/" + url(parts[1]));
+        if (parts.length != 3) {
+            throw MlflowException.notFound("No form posts to " + path);
         }
-        if (parts.length == 3 && parts[0].equals("runs") && parts[2].equals("restore")) {
-            store.restoreRun(parts[1]);
-            return Response.redirect("/runs/" + url(parts[1]));
+        String id = parts[1];
+        String action = parts[2];
+        if (parts[0].equals("runs")) {
+            String back = "/runs/" + Format.url(id);
+            switch (action) {
+                case "delete" -> store.deleteRun(id);
+                case "restore" -> store.restoreRun(id);
+                case "rename" -> store.updateRun(id, null, null, required(fields, "name"));
+                case "tag" -> store.logBatch(id, List.of(), List.of(), List.of(new Tag(required(fields, "key"), value(fields))));
+                case "delete-tag" -> store.deleteTag(id, required(fields, "key"));
+                default -> throw MlflowException.notFound("No form posts to " + path);
+            }
+            return Response.redirect(back);
+        }
+        if (parts[0].equals("experiments")) {
+            String back = "/experiments/" + Format.url(id);
+            switch (action) {
+                case "delete" -> store.deleteExperiment(id);
+                case "restore" -> store.restoreExperiment(id);
+                case "rename" -> store.renameExperiment(id, required(fields, "name"));
+                case "tag" -> store.setExperimentTag(id, new Tag(required(fields, "key"), value(fields)));
+                default -> throw MlflowException.notFound("No form posts to " + path);
+            }
+            return Response.redirect(back);
         }
         throw MlflowException.notFound("No form posts to " + path);
     }
 
-    /** A form that posts to {@code action} with this server's token for it, around {@code inner} markup. */
-    private void postForm(Html h, String id, String action, String inner) {
-        h.raw("<form id=\"").text(id).raw("\" method=\"post\" action=\"").text(action).raw("\"><input type=\"hidden\" name=\"")
-                .raw(FormTokens.FIELD).raw("\" value=\"").text(tokens.token(action)).raw("\">").raw(inner).raw("</form>");
+    private static String required(ObjectNode fields, String name) {
+        String v = text(fields, name);
+        if (v == null || v.isBlank()) {
+            throw MlflowException.invalidParameter("Fill in " + name);
+        }
+        return v.strip();
+    }
+
+    private static String value(ObjectNode fields) {
+        String v = text(fields, "value");
+        return v == null ? "" : v;
+    }
+
+    /** A form that posts to {@code action} (a decoded path) with this server's token for it. */
+    private PostForm form(String id, String action, Entry... hidden) {
+        return new PostForm(id, action, tokens.token(action), List.of(hidden));
     }
 
     Response render(String rawPath, ObjectNode query) {
         String[] parts = rawPath.replaceAll("^/+", "").split("/");
         if (rawPath.equals("/") || rawPath.isEmpty()) {
-            return Response.html(experiments());
+            return Response.html(experiments("deleted".equals(text(query, "view"))));
+        }
+        if (parts.length == 1 && parts[0].equals("search")) {
+            return Response.html(search.page(text(query, "q"), text(query, "digest")));
         }
         if (parts.length == 2 && parts[0].equals("experiments")) {
             return Response.html(runs(parts[1], query));
         }
         if (parts.length == 2 && parts[0].equals("runs")) {
-            return Response.html(run(parts[1]));
+            return Response.html(run(parts[1], text(query, "artifact")));
         }
         if (parts.length == 3 && parts[0].equals("runs") && parts[2].equals("artifact")) {
             return Response.html(artifact(parts[1], text(query, "path")));
@@ -109,225 +142,162 @@ final class Pages {
         if (parts.length == 2 && parts[0].equals("models") && !parts[1].isEmpty()) {
             return Response.html(models.model(parts[1]));
         }
+        if (rawPath.equals(MetricData.PATH)) {
+            return metricData.get(query);
+        }
         if (parts.length == 1 && parts[0].equals("compare")) {
             return Response.html(compare(list(query, "run")));
         }
         throw MlflowException.notFound("No page at " + rawPath);
     }
 
+    /** The error page. */
+    static String error(String message) {
+        return Templates.render("error.jte", "message", message);
+    }
+
     // ---- experiments ----
 
-    private String experiments() {
-        Page<Experiment> page = store.searchExperiments(ViewType.ACTIVE_ONLY, null, List.of("name ASC"), 1000, null);
-        Html h = new Html().raw("<h1>Experiments</h1><table id=\"experiments\"><thead><tr><th>Name</th><th>ID</th>"
-                + "<th>Created</th><th>Artifact location</th></tr></thead><tbody>");
-        for (Experiment e : page.items()) {
-            h.raw("<tr><td><a class=\"experiment\" href=\"/experiments/").text(e.experimentId()).raw("\">").text(e.name())
-                    .raw("</a></td><td>").text(e.experimentId()).raw("</td><td>").text(time(e.creationTime()))
-                    .raw("</td><td>").text(e.artifactLocation()).raw("</td></tr>");
-        }
-        h.raw("</tbody></table>");
-        return layout("Experiments", h.toString());
+    private String experiments(boolean deleted) {
+        Page<Experiment> page = store.searchExperiments(deleted ? ViewType.DELETED_ONLY : ViewType.ACTIVE_ONLY, null,
+                List.of("name ASC"), 1000, null);
+        return Templates.render("experiments.jte", "experiments", page.items(), "deleted", deleted);
+    }
+
+    /** The experiment page's forms: delete or restore, rename, set tag. */
+    private List<PostForm> experimentForms(Experiment e) {
+        String base = "/experiments/" + e.experimentId();
+        return List.of(e.lifecycleStage() == LifecycleStage.DELETED ? form("restore-experiment", base + "/restore")
+                : form("delete-experiment", base + "/delete"), form("rename-experiment", base + "/rename"),
+                form("tag-experiment", base + "/tag"));
     }
 
     // ---- runs table ----
 
-    private String runs(String experimentId, ObjectNode query) {
+    String runs(String experimentId, ObjectNode query) {
         Experiment experiment = store.getExperiment(experimentId);
         String filter = text(query, "filter");
         String orderBy = text(query, "order_by");
-        String pageToken = text(query, "page_token");
-        List<String> chosen = list(query, "col");
-        Html h = new Html().raw("<p><a href=\"/\">Experiments</a></p><h1>").text(experiment.name()).raw("</h1>");
-        h.raw("<form id=\"filter-form\" method=\"get\" action=\"/experiments/").text(experimentId).raw("\">")
-                .raw("<label>Filter <input id=\"filter\" name=\"filter\" size=\"60\" placeholder=\"metrics.acc &gt; 0.9 and params.lr = '0.1'\" value=\"")
-                .text(filter == null ? "" : filter).raw("\"></label> <label>Order by <input id=\"order_by\" name=\"order_by\" value=\"")
-                .text(orderBy == null ? "" : orderBy).raw("\"></label>");
-        for (String c : chosen) {
-            h.raw("<input type=\"hidden\" name=\"col\" value=\"").text(c).raw("\">");
-        }
-        h.raw(" <button id=\"apply\" type=\"submit\">Apply</button></form>");
         Page<Run> page;
         try {
             page = store.searchRuns(List.of(experimentId), filter, ViewType.ACTIVE_ONLY, RUNS_PER_PAGE,
-                    orderBy == null || orderBy.isBlank() ? List.of() : List.of(orderBy), pageToken);
+                    orderBy == null || orderBy.isBlank() ? List.of() : List.of(orderBy), text(query, "page_token"));
         } catch (MlflowException e) {
-            h.raw("<p class=\"error\" id=\"filter-error\">").text(e.getMessage()).raw("</p>");
-            return layout(experiment.name(), h.toString());
+            return Templates.render("runs.jte", "t", new RunsTable(experiment, filter, orderBy, list(query, "col"),
+                    list(query, "pin"), e.getMessage(), List.of(), List.of(), null), "forms", experimentForms(experiment));
         }
-        Set<String> paramKeys = new TreeSet<>();
-        Set<String> metricKeys = new TreeSet<>();
-        for (Run r : page.items()) {
-            r.params().forEach(p -> paramKeys.add(p.key()));
-            r.latestMetrics().forEach(m -> metricKeys.add(m.key()));
-        }
-        List<String> columns = new ArrayList<>();
-        if (chosen.isEmpty()) {
-            paramKeys.forEach(k -> columns.add("params." + k));
-            metricKeys.forEach(k -> columns.add("metrics." + k));
-        } else {
-            columns.addAll(chosen);
-        }
-        columnPicker(h, experimentId, filter, orderBy, paramKeys, metricKeys, columns);
-        h.raw("<form id=\"compare-form\" method=\"get\" action=\"/compare\"><table id=\"runs\"><thead><tr><th></th>")
-                .raw(sortHeader(experimentId, filter, chosen, "attributes.run_name", "Run", orderBy))
-                .raw("<th>Status</th>")
-                .raw(sortHeader(experimentId, filter, chosen, "attributes.start_time", "Started", orderBy));
-        for (String c : columns) {
-            h.raw(sortHeader(experimentId, filter, chosen, quoteKey(c), c, orderBy));
-        }
-        h.raw("</tr></thead><tbody>");
-        for (Run r : page.items()) {
-            h.raw("<tr class=\"run-row\"><td><input type=\"checkbox\" name=\"run\" value=\"").text(r.info().runId())
-                    .raw("\"></td><td><a class=\"run-link\" href=\"/runs/").text(r.info().runId()).raw("\">")
-                    .text(r.info().runName()).raw("</a></td><td>").text(r.info().status().name()).raw("</td><td>")
-                    .text(time(r.info().startTime())).raw("</td>");
-            for (String c : columns) {
-                h.raw("<td>").text(cell(r, c)).raw("</td>");
+        return Templates.render("runs.jte", "t", new RunsTable(experiment, filter, orderBy, list(query, "col"),
+                list(query, "pin"), null, page.items(), missingParents(page.items()), page.nextPageToken()),
+                "forms", experimentForms(experiment));
+    }
+
+    /** The parents of shown nested runs that the page itself does not hold, so their children still sit under them. */
+    private List<Run> missingParents(List<Run> runs) {
+        Set<String> shown = new HashSet<>();
+        runs.forEach(r -> shown.add(r.info().runId()));
+        Set<String> missing = new LinkedHashSet<>();
+        for (Run r : runs) {
+            String parent = RunsTable.parentOf(r);
+            if (parent != null && !shown.contains(parent)) {
+                missing.add(parent);
             }
-            h.raw("</tr>");
         }
-        h.raw("</tbody></table><p><button id=\"compare\" type=\"submit\">Compare selected (2 to ")
-                .raw(Integer.toString(MAX_COMPARE)).raw(")</button></p></form>");
-        h.raw("<p id=\"run-count\">").text(page.items().size() + " runs shown").raw("</p>");
-        if (page.nextPageToken() != null) {
-            h.raw("<p><a id=\"next-page\" href=\"").text(runsUrl(experimentId, filter, orderBy, chosen)
-                    + "&page_token=" + url(page.nextPageToken())).raw("\">Next page</a></p>");
+        List<Run> out = new ArrayList<>();
+        for (String id : missing) {
+            try {
+                out.add(store.getRun(id));
+            } catch (MlflowException e) {
+                // A parent that is gone: its children stay top-level.
+            }
         }
-        return layout(experiment.name(), h.toString());
-    }
-
-    private static void columnPicker(Html h, String experimentId, String filter, String orderBy, Set<String> paramKeys,
-            Set<String> metricKeys, List<String> columns) {
-        h.raw("<details id=\"column-picker\"><summary>Columns</summary><form method=\"get\" action=\"/experiments/")
-                .text(experimentId).raw("\">");
-        h.raw("<input type=\"hidden\" name=\"filter\" value=\"").text(filter == null ? "" : filter).raw("\">");
-        h.raw("<input type=\"hidden\" name=\"order_by\" value=\"").text(orderBy == null ? "" : orderBy).raw("\">");
-        List<String> all = new ArrayList<>();
-        paramKeys.forEach(k -> all.add("params." + k));
-        metricKeys.forEach(k -> all.add("metrics." + k));
-        for (String c : all) {
-            h.raw("<label><input type=\"checkbox\" name=\"col\" value=\"").text(c).raw("\"")
-                    .raw(columns.contains(c) ? " checked" : "").raw("> ").text(c).raw("</label> ");
-        }
-        h.raw("<button id=\"apply-columns\" type=\"submit\">Show columns</button></form></details>");
-    }
-
-    private static String sortHeader(String experimentId, String filter, List<String> chosen, String key, String label,
-            String currentOrder) {
-        boolean desc = currentOrder != null && currentOrder.equals(key + " DESC");
-        String next = desc ? key + " ASC" : key + " DESC";
-        String arrow = currentOrder != null && currentOrder.startsWith(key + " ") ? (desc ? " ▼" : " ▲") : "";
-        return "<th><a class=\"sort\" href=\"" + Html.escape(runsUrl(experimentId, filter, next, chosen)) + "\">"
-                + Html.escape(label) + arrow + "</a></th>";
-    }
-
-    private static String runsUrl(String experimentId, String filter, String orderBy, List<String> cols) {
-        StringBuilder u = new StringBuilder("/experiments/").append(url(experimentId)).append("?filter=")
-                .append(url(filter == null ? "" : filter)).append("&order_by=").append(url(orderBy == null ? "" : orderBy));
-        for (String c : cols) {
-            u.append("&col=").append(url(c));
-        }
-        return u.toString();
-    }
-
-    /** Quotes a column's key for order_by, so keys with spaces or dots still parse. */
-    private static String quoteKey(String column) {
-        int dot = column.indexOf('.');
-        return column.substring(0, dot) + ".`" + column.substring(dot + 1) + "`";
-    }
-
-    private static String cell(Run r, String column) {
-        if (column.startsWith("params.")) {
-            String key = column.substring("params.".length());
-            return r.params().stream().filter(p -> p.key().equals(key)).map(Param::value).findFirst().orElse("");
-        }
-        if (column.startsWith("metrics.")) {
-            String key = column.substring("metrics.".length());
-            return r.latestMetrics().stream().filter(m -> m.key().equals(key)).map(m -> number(m.value())).findFirst().orElse("");
-        }
-        if (column.startsWith("tags.")) {
-            String key = column.substring("tags.".length());
-            return r.tags().stream().filter(t -> t.key().equals(key)).map(Tag::value).findFirst().orElse("");
-        }
-        return "";
+        return out;
     }
 
     // ---- one run ----
 
-    private String run(String runId) {
-        Run r = store.getRun(runId);
-        Html h = new Html().raw("<p><a href=\"/\">Experiments</a> / <a href=\"/experiments/").text(r.info().experimentId())
-                .raw("\">experiment ").text(r.info().experimentId()).raw("</a></p><h1 id=\"run-name\">").text(r.info().runName())
-                .raw("</h1><table class=\"info\"><tr><th>Run ID</th><td id=\"run-id\">").text(runId)
-                .raw("</td></tr><tr><th>Status</th><td>").text(r.info().status().name())
-                .raw("</td></tr><tr><th>Started</th><td>").text(time(r.info().startTime()))
-                .raw("</td></tr><tr><th>Ended</th><td>").text(r.info().endTime() == null ? "" : time(r.info().endTime()))
-                .raw("</td></tr><tr><th>Artifacts</th><td>").text(r.info().artifactUri())
-                .raw("</td></tr><tr><th>Lifecycle</th><td id=\"lifecycle\">").text(r.info().lifecycleStage().word())
-                .raw("</td></tr></table>");
-        if (r.info().lifecycleStage() == LifecycleStage.DELETED) {
-            postForm(h, "restore-run", "/runs/" + runId + "/restore", "<button type=\"submit\">Restore run</button>");
-        } else {
-            postForm(h, "delete-run", "/runs/" + runId + "/delete", "<button type=\"submit\">Delete run</button>");
-        }
-        h.raw("<h2>Parameters</h2><table id=\"params\"><tbody>");
-        for (Param p : r.params()) {
-            h.raw("<tr><th>").text(p.key()).raw("</th><td>").text(p.value()).raw("</td></tr>");
-        }
-        h.raw("</tbody></table><h2>Tags</h2><table id=\"tags\"><tbody>");
-        String cellSource = null;
-        for (Tag t : r.tags()) {
-            if (t.key().equals(CELL_SOURCE_TAG)) {
-                cellSource = t.value();
-                continue;
-            }
-            h.raw("<tr><th>").text(t.key()).raw("</th><td>").text(t.value()).raw("</td></tr>");
-        }
-        h.raw("</tbody></table>");
-        if (cellSource != null) {
-            h.raw("<h2>Cell source</h2><pre id=\"cell-source\">").text(cellSource).raw("</pre>");
-        }
-        h.raw("<h2>Metrics</h2><div id=\"metrics\">");
-        for (Metric latest : r.latestMetrics()) {
-            List<Metric> history = store.getMetricHistory(runId, latest.key(), null, null).items();
-            h.raw("<div class=\"metric\" data-key=\"").text(latest.key()).raw("\"><h3>").text(latest.key()).raw(" = ")
-                    .text(number(latest.value())).raw(" <small>(step ").text(Long.toString(latest.step()))
-                    .raw(", ").text(history.size() + " points").raw(")</small></h3>")
-                    .raw(Charts.lineChart(latest.key(), List.of(new Charts.Series(r.info().runName(), history)), 640, 320))
-                    .raw("</div>");
-        }
-        h.raw("</div><h2>Artifacts</h2>");
-        artifactTree(h, r, "", 0);
-        return layout(r.info().runName(), h.toString());
+    private List<Crumb> runCrumbs(Run r, boolean last) {
+        String experimentName = experimentName(r.info().experimentId());
+        return List.of(new Crumb("Experiments", "/"), new Crumb(experimentName, "/experiments/" + Format.url(r.info().experimentId())),
+                new Crumb(r.info().runName(), last ? null : "/runs/" + Format.url(r.info().runId())));
     }
 
-    private void artifactTree(Html h, Run r, String path, int depth) {
-        String base = runArtifactPath(r);
-        if (base == null) {
-            h.raw("<p>Artifacts live at ").text(r.info().artifactUri()).raw(", outside this tracker.</p>");
-            return;
+    private String experimentName(String experimentId) {
+        try {
+            return store.getExperiment(experimentId).name();
+        } catch (MlflowException e) {
+            return "experiment " + experimentId;
         }
-        List<ArtifactEntry> entries = artifacts.list(path.isEmpty() ? base : base + "/" + path);
-        if (entries.isEmpty() && depth == 0) {
-            h.raw("<p>No artifacts.</p>");
-            return;
-        }
-        h.raw("<ul class=\"artifacts\">");
-        for (ArtifactEntry e : entries) {
-            String child = path.isEmpty() ? e.name() : path + "/" + e.name();
-            if (e.directory()) {
-                h.raw("<li>").text(e.name() + "/");
-                if (depth < 4) {
-                    artifactTree(h, r, child, depth + 1);
-                }
-                h.raw("</li>");
+    }
+
+    private String run(String runId, String artifact) {
+        Run r = store.getRun(runId);
+        String base = "/runs/" + runId;
+        boolean deleted = r.info().lifecycleStage() == LifecycleStage.DELETED;
+        RunPage.Forms forms = new RunPage.Forms(deleted ? form("restore-run", base + "/restore") : form("delete-run", base + "/delete"),
+                form("rename-run", base + "/rename"), form("tag-run", base + "/tag"));
+        List<CodeHighlighter.Span> cell = null;
+        List<RunPage.TagLine> tags = new ArrayList<>();
+        for (Tag t : r.tags()) {
+            if (t.key().equals(CELL_SOURCE_TAG)) {
+                cell = CodeHighlighter.spans(t.value());
             } else {
-                h.raw("<li><a class=\"artifact\" href=\"/runs/").text(r.info().runId()).raw("/artifact?path=").text(url(child))
-                        .raw("\">").text(e.name()).raw("</a> <small>").text(e.size() + " bytes").raw("</small></li>");
+                boolean deletable = !deleted && !t.key().startsWith("mlflow.");
+                tags.add(new RunPage.TagLine(t, deletable ? form("delete-tag-" + tags.size(), base + "/delete-tag",
+                        new Entry("key", t.key())) : null));
             }
         }
-        h.raw("</ul>");
+        List<Metric> singles = new ArrayList<>();
+        List<Metric> charts = new ArrayList<>();
+        for (Metric latest : r.latestMetrics()) {
+            // Two points are enough to tell a history from a single value, without reading the whole history.
+            boolean history = store.getMetricHistory(runId, latest.key(), 2, null).items().size() > 1;
+            (history ? charts : singles).add(latest);
+        }
+        String artifactBase = runArtifactPath(r);
+        List<RunPage.ArtifactLine> lines = new ArrayList<>();
+        ArtifactPreview preview = null;
+        if (artifactBase != null) {
+            artifactTree(lines, artifactBase, "", 0);
+            if (artifact != null && !artifact.isEmpty()) {
+                String clean = ArtifactRepository.checkRelative(artifact);
+                preview = ArtifactPreview.of(runId, clean, artifacts.file(artifactBase + "/" + clean), ArtifactPreview.MAX_INLINE_BYTES);
+            }
+        }
+        return Templates.render("run.jte", "p", new RunPage(r, runCrumbs(r, true), forms, tags, cell, singles, charts,
+                inputs(r), artifactBase == null, lines, preview));
+    }
+
+    /** The run's datasets, each with a few other runs (in any live experiment) that used data of the same digest. */
+    private List<RunPage.Input> inputs(Run r) {
+        if (r.inputs().isEmpty()) {
+            return List.of();
+        }
+        List<String> experimentIds = store.searchExperiments(ViewType.ACTIVE_ONLY, null, List.of(), 1000, null).items()
+                .stream().map(Experiment::experimentId).toList();
+        List<RunPage.Input> out = new ArrayList<>();
+        for (DatasetInput in : r.inputs()) {
+            String digest = in.dataset().digest();
+            List<Run> same = List.of();
+            if (digest != null && !digest.isEmpty() && !experimentIds.isEmpty()) {
+                same = store.searchRuns(experimentIds, "datasets.digest = '" + digest.replace("'", "''") + "'",
+                        ViewType.ACTIVE_ONLY, 11, List.of(), null).items().stream()
+                        .filter(o -> !o.info().runId().equals(r.info().runId())).limit(10).toList();
+            }
+            String context = in.tags().stream().filter(t -> t.key().equals("mlflow.data.context")).map(Tag::value)
+                    .findFirst().orElse("");
+            out.add(new RunPage.Input(in, context, same, "/search?digest=" + Format.url(digest)));
+        }
+        return out;
+    }
+
+    private void artifactTree(List<RunPage.ArtifactLine> out, String base, String path, int depth) {
+        for (ArtifactEntry e : artifacts.list(path.isEmpty() ? base : base + "/" + path)) {
+            String child = path.isEmpty() ? e.name() : path + "/" + e.name();
+            out.add(new RunPage.ArtifactLine(e.name(), child, e.directory(), e.size(), depth));
+            if (e.directory() && depth < 4) {
+                artifactTree(out, base, child, depth + 1);
+            }
+        }
     }
 
     private static String runArtifactPath(Run r) {
@@ -347,54 +317,10 @@ final class Pages {
         if (base == null) {
             throw MlflowException.notFound("This run's artifacts are not stored by this tracker");
         }
-        Path file = artifacts.file(base + "/" + clean);
-        String rawUrl = "/runs/" + url(runId) + "/raw?path=" + url(clean);
-        Html h = new Html().raw("<p><a href=\"/runs/").text(runId).raw("\">").text(r.info().runName()).raw("</a></p><h1>")
-                .text(clean).raw("</h1><p><a id=\"download\" href=\"").text(rawUrl).raw("\" download>Download</a></p>");
-        String type = ContentTypes.of(clean);
-        try {
-            long size = Files.size(file);
-            if (type.startsWith("image/")) {
-                h.raw("<img id=\"artifact-image\" alt=\"").text(clean).raw("\" src=\"").text(rawUrl).raw("\">");
-            } else if (type.startsWith("text/html")) {
-                // Sandboxed without allow-same-origin: the page renders but cannot act as this site.
-                h.raw("<iframe id=\"artifact-html\" sandbox src=\"").text(rawUrl).raw("\" width=\"100%\" height=\"600\"></iframe>");
-            } else if (size > MAX_INLINE_BYTES) {
-                h.raw("<p>Too large to show inline (").text(size + " bytes").raw(").</p>");
-            } else if (type.startsWith("text/csv")) {
-                csvTable(h, Files.readString(file, StandardCharsets.UTF_8));
-            } else if (type.startsWith("application/json")) {
-                String content = Files.readString(file, StandardCharsets.UTF_8);
-                try {
-                    JsonNode node = JsonCodec.MAPPER.readTree(content);
-                    content = JsonCodec.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);
-                } catch (IOException e) {
-                    // Not valid JSON after all: show it as it is.
-                }
-                h.raw("<pre id=\"artifact-text\" class=\"json\">").text(content).raw("</pre>");
-            } else if (type.startsWith("text/")) {
-                h.raw("<pre id=\"artifact-text\">").text(Files.readString(file, StandardCharsets.UTF_8)).raw("</pre>");
-            } else {
-                h.raw("<p>Binary file, ").text(size + " bytes").raw(": use Download.</p>");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return layout(clean, h.toString());
-    }
-
-    private static void csvTable(Html h, String content) {
-        List<List<String>> rows = Csv.parse(content);
-        h.raw("<table id=\"artifact-table\">");
-        for (int i = 0; i < rows.size(); i++) {
-            String cellTag = i == 0 ? "th" : "td";
-            h.raw("<tr>");
-            for (String c : rows.get(i)) {
-                h.raw("<" + cellTag + ">").text(c).raw("</" + cellTag + ">");
-            }
-            h.raw("</tr>");
-        }
-        h.raw("</table>");
+        ArtifactPreview preview = ArtifactPreview.of(runId, clean, artifacts.file(base + "/" + clean), ArtifactPreview.MAX_INLINE_BYTES);
+        List<Crumb> crumbs = new ArrayList<>(runCrumbs(r, false));
+        crumbs.add(new Crumb(clean, null));
+        return Templates.render("artifact.jte", "crumbs", crumbs, "path", clean, "preview", preview);
     }
 
     private Response raw(String runId, String path) {
@@ -403,12 +329,12 @@ final class Pages {
         if (base == null || path == null) {
             throw MlflowException.notFound("No such artifact");
         }
-        Path file = artifacts.file(base + "/" + ArtifactRepository.checkRelative(path));
+        java.nio.file.Path file = artifacts.file(base + "/" + ArtifactRepository.checkRelative(path));
         try {
-            return new Response(200, ContentTypes.of(file.getFileName().toString()), Files.readAllBytes(file),
+            return new Response(200, ContentTypes.of(file.getFileName().toString()), java.nio.file.Files.readAllBytes(file),
                     Map.of("Content-Security-Policy", "sandbox", "X-Content-Type-Options", "nosniff"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -423,53 +349,22 @@ final class Pages {
         for (String id : ids) {
             runs.add(store.getRun(id));
         }
-        Html h = new Html().raw("<p><a href=\"/experiments/").text(runs.getFirst().info().experimentId())
-                .raw("\">Back to runs</a></p><h1>Compare ").text(Integer.toString(runs.size())).raw(" runs</h1>");
-        h.raw("<h2>Parameters</h2><table id=\"compare-params\"><thead><tr><th>Param</th>");
-        for (Run r : runs) {
-            h.raw("<th><a href=\"/runs/").text(r.info().runId()).raw("\">").text(r.info().runName()).raw("</a></th>");
-        }
-        h.raw("</tr></thead><tbody>");
-        Set<String> keys = new TreeSet<>();
-        runs.forEach(r -> r.params().forEach(p -> keys.add(p.key())));
-        for (String key : keys) {
-            List<String> values = runs.stream().map(r -> cell(r, "params." + key)).toList();
-            boolean differs = values.stream().distinct().count() > 1;
-            h.raw(differs ? "<tr class=\"diff\">" : "<tr>").raw("<th>").text(key).raw("</th>");
-            for (String v : values) {
-                h.raw("<td>").text(v).raw("</td>");
-            }
-            h.raw("</tr>");
-        }
-        h.raw("</tbody></table><h2>Metrics</h2>");
         Set<String> metricKeys = new TreeSet<>();
         runs.forEach(r -> r.latestMetrics().forEach(m -> metricKeys.add(m.key())));
+        List<Entry> charts = new ArrayList<>();
         for (String key : metricKeys) {
-            List<Charts.Series> series = new ArrayList<>();
-            for (Run r : runs) {
-                if (r.latestMetrics().stream().anyMatch(m -> m.key().equals(key))) {
-                    series.add(new Charts.Series(r.info().runName(), store.getMetricHistory(r.info().runId(), key, null, null).items()));
-                }
-            }
-            h.raw("<div class=\"compare-chart\" data-key=\"").text(key).raw("\" data-series=\"").text(Integer.toString(series.size()))
-                    .raw("\"><h3>").text(key).raw("</h3>").raw(Charts.lineChart(key, series, 800, 400)).raw("</div>");
+            charts.add(new Entry(key, String.join(" ", runs.stream()
+                    .filter(r -> r.latestMetrics().stream().anyMatch(m -> m.key().equals(key))).map(r -> r.info().runId()).toList())));
         }
-        return layout("Compare runs", h.toString());
+        String experimentId = runs.getFirst().info().experimentId();
+        List<Crumb> crumbs = List.of(new Crumb("Experiments", "/"),
+                new Crumb(experimentName(experimentId), "/experiments/" + Format.url(experimentId)), new Crumb("Compare", null));
+        return Templates.render("compare.jte", "c", ComparePage.of(crumbs, runs, charts));
     }
 
     // ---- helpers ----
 
-    static String layout(String title, String body) {
-        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + Html.escape(title)
-                + " · Yardstick</title><style>body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}"
-                + "table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;"
-                + "font-size:14px}tr.diff td{background:#fff3bf}.error{color:#b00020}pre{background:#f6f8fa;padding:.75em;"
-                + "overflow:auto}.metric,.compare-chart{display:inline-block;margin:.5em}nav{margin-bottom:1em}</style></head>"
-                + "<body><nav id=\"nav\"><a href=\"/\">Experiments</a> · <a id=\"nav-models\" href=\"/models\">Models</a></nav>"
-                + body + "</body></html>";
-    }
-
-    private static String text(ObjectNode query, String name) {
+    static String text(ObjectNode query, String name) {
         JsonNode n = query.get(name);
         if (n == null) {
             return null;
@@ -477,7 +372,7 @@ final class Pages {
         return n.isArray() ? n.get(0).asText() : n.asText();
     }
 
-    private static List<String> list(ObjectNode query, String name) {
+    static List<String> list(ObjectNode query, String name) {
         JsonNode n = query.get(name);
         List<String> out = new ArrayList<>();
         if (n == null) {
@@ -488,22 +383,7 @@ final class Pages {
         } else {
             out.add(n.asText());
         }
-        out.removeIf(s -> s.isEmpty());
+        out.removeIf(String::isEmpty);
         return out;
-    }
-
-    private static String time(long millis) {
-        return millis <= 0 ? "" : TIME.format(Instant.ofEpochMilli(millis));
-    }
-
-    private static String number(double v) {
-        if (Double.isNaN(v) || Double.isInfinite(v)) {
-            return Double.toString(v);
-        }
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Objects.toString(v);
-    }
-
-    private static String url(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

@@ -23,6 +23,7 @@ public final class UiHandler implements HttpHandler {
 
     private final FormTokens tokens = new FormTokens();
     private final Pages pages;
+    private final StaticFiles files = new StaticFiles();
 
     public UiHandler(TrackerStore store, ArtifactRepository artifacts) {
         this.pages = new Pages(store, artifacts, tokens);
@@ -36,7 +37,9 @@ public final class UiHandler implements HttpHandler {
             String method = ex.getRequestMethod();
             Pages.Response r;
             if (method.equals("GET") || method.equals("HEAD")) {
-                r = pages.render(ex.getRequestURI().getRawPath(), Exchanges.queryFields(ex.getRequestURI().getRawQuery()));
+                String path = ex.getRequestURI().getRawPath();
+                r = path.startsWith(StaticFiles.PREFIX) ? files.serve(path)
+                        : pages.render(path, Exchanges.queryFields(ex.getRequestURI().getRawQuery()));
             } else if (method.equals("POST")) {
                 r = post(ex);
             } else {
@@ -50,7 +53,7 @@ public final class UiHandler implements HttpHandler {
             Exchanges.send(ex, r.status(), r.contentType(), r.body());
         } catch (MlflowException e) {
             Exchanges.drain(ex);
-            String page = Pages.layout("Error", "<p class=\"error\">" + Html.escape(e.getMessage()) + "</p>");
+            String page = Pages.error(e.getMessage());
             Exchanges.send(ex, e.httpStatus(), "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8));
         } catch (Exception e) {
             Exchanges.drain(ex);

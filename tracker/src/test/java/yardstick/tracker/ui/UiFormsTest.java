@@ -108,6 +108,39 @@ class UiFormsTest {
         assertEquals(LifecycleStage.ACTIVE, stage());
     }
 
+    /** The token in the form {@code formId} on the page at {@code path}. */
+    private static String tokenOn(String path, String formId) {
+        String html = Http.get(tracker.uri() + path).body();
+        int form = html.indexOf("<form id=\"" + formId + "\"");
+        assertTrue(form >= 0, html);
+        Matcher m = TOKEN.matcher(html.substring(form));
+        assertTrue(m.find(), html);
+        return m.group(1);
+    }
+
+    @Test
+    void renameTagAndExperimentFormsNeedTheirOwnToken() throws Exception {
+        String rename = "/runs/" + runId + "/rename";
+        assertEquals(403, form(rename, "name=forged", null).statusCode());
+        assertEquals(403, form(rename, "name=forged&csrf=" + tokenOnRunPage("delete-run"), null).statusCode(), "another form's token");
+        assertEquals("form-target", tracker.server.store().getRun(runId).info().runName());
+        assertEquals(303, form(rename, "name=renamed&csrf=" + tokenOnRunPage("rename-run"), tracker.uri()).statusCode());
+        assertEquals("renamed", tracker.server.store().getRun(runId).info().runName());
+        assertEquals(400, form(rename, "name=+&csrf=" + tokenOnRunPage("rename-run"), null).statusCode(), "a blank name");
+
+        String tag = "/runs/" + runId + "/tag";
+        assertEquals(403, form(tag, "key=k&value=v", null).statusCode());
+        assertEquals(303, form(tag, "key=k&value=v&csrf=" + tokenOnRunPage("tag-run"), null).statusCode());
+        assertTrue(tracker.server.store().getRun(runId).tags().stream().anyMatch(t -> t.key().equals("k") && t.value().equals("v")));
+
+        String experimentId = tracker.server.store().createExperiment("forms-" + runId, null, List.of()).experimentId();
+        String delete = "/experiments/" + experimentId + "/delete";
+        assertEquals(403, form(delete, "", null).statusCode());
+        assertEquals(LifecycleStage.ACTIVE, tracker.server.store().getExperiment(experimentId).lifecycleStage());
+        assertEquals(303, form(delete, "csrf=" + tokenOn("/experiments/" + experimentId, "delete-experiment"), null).statusCode());
+        assertEquals(LifecycleStage.DELETED, tracker.server.store().getExperiment(experimentId).lifecycleStage());
+    }
+
     @Test
     void pagesMayNotBeFramedByOtherSitesAndOtherMethodsAre405() throws IOException, InterruptedException {
         HttpResponse<String> page = CLIENT.send(HttpRequest.newBuilder(URI.create(tracker.uri() + "/runs/" + runId)).build(),
