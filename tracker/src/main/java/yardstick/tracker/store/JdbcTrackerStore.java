@@ -168,6 +168,11 @@ public final class JdbcTrackerStore implements TrackerStore {
         if (dialect.isUniqueViolation(e)) {
             return new MlflowException(ErrorCode.RESOURCE_ALREADY_EXISTS, "Resource already exists: " + e.getMessage());
         }
+        if (dialect.isStatementTooLarge(e)) {
+            // Only a search builds statements whose size the request decides; the grammar's limits should catch it first.
+            return MlflowException.invalidParameter("The search is too large for the store: use fewer clauses, values"
+                    + " or order_by terms.");
+        }
         return new MlflowException(ErrorCode.INTERNAL_ERROR, "Store error: " + e.getMessage());
     }
 
@@ -239,6 +244,7 @@ public final class JdbcTrackerStore implements TrackerStore {
             String pageToken) {
         checkMaxResults(maxResults);
         var clauses = SearchGrammar.parseExperimentFilter(filter);
+        SearchGrammar.checkOrderByCount(orderBy);
         List<OrderBy> order = orderBy.stream().map(SearchGrammar::parseExperimentOrderBy).toList();
         long offset = PageToken.decode(pageToken);
         return read(c -> {
@@ -709,6 +715,7 @@ public final class JdbcTrackerStore implements TrackerStore {
             List<String> orderBy, String pageToken) {
         checkMaxResults(maxResults);
         var clauses = SearchGrammar.parseRunFilter(filter);
+        SearchGrammar.checkOrderByCount(orderBy);
         List<OrderBy> order = orderBy.stream().map(SearchGrammar::parseRunOrderBy).toList();
         long offset = PageToken.decode(pageToken);
         List<Long> expIds = new ArrayList<>();

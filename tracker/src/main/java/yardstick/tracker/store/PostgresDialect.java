@@ -47,6 +47,12 @@ public final class PostgresDialect implements SqlDialect {
     }
 
     @Override
+    public boolean isStatementTooLarge(SQLException e) {
+        // 54001: statement too complex (stack depth); the driver refuses more than 65535 bind values itself.
+        return "54001".equals(e.getSQLState()) || String.valueOf(e.getMessage()).contains("Tried to send an out-of-range integer");
+    }
+
+    @Override
     public String name() {
         return "postgresql";
     }

@@ -30,6 +30,11 @@ public interface SqlDialect {
 
     boolean isUniqueViolation(SQLException e);
 
+    /** Whether the database refused a statement for its size (too deep, too many joins or bind values). */
+    default boolean isStatementTooLarge(SQLException e) {
+        return false;
+    }
+
     /** A short name for messages, such as "sqlite". */
     String name();
 

@@ -86,6 +86,13 @@ public final class SqliteDialect implements SqlDialect {
     }
 
     @Override
+    public boolean isStatementTooLarge(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("SQLITE_TOOBIG") || m.contains("Expression tree is too large") || m.contains("too many")
+                || m.contains("at most 64 tables in a join");
+    }
+
+    @Override
     public String name() {
         return "sqlite";
     }
