@@ -691,7 +691,7 @@ public final class JdbcTrackerStore implements TrackerStore {
             lifecycleOf(c, runId);
             List<Metric> points = new ArrayList<>();
             String sql = "SELECT value, is_nan, timestamp, step FROM metrics WHERE run_uuid = ? AND key = ?"
-                    + " ORDER BY step, timestamp, is_nan, value" + (maxResults == null ? "" : " LIMIT ? OFFSET ?");
+                    + " ORDER BY " + dialect.metricLogOrder() + (maxResults == null ? "" : " LIMIT ? OFFSET ?");
             try (PreparedStatement p = c.prepareStatement(sql)) {
                 p.setString(1, runId);
                 p.setString(2, key);

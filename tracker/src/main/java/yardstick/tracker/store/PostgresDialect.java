@@ -47,6 +47,18 @@ public final class PostgresDialect implements SqlDialect {
     }
 
     @Override
+    public String metricLogOrder() {
+        return "seq";
+    }
+
+    @Override
+    public java.util.List<String> metricLogOrderDdl() {
+        // Points stored before this column existed are numbered in whatever order the table scan meets them.
+        return java.util.List.of("ALTER TABLE metrics ADD COLUMN seq BIGSERIAL",
+                "CREATE INDEX metrics_logged ON metrics (run_uuid, key, seq)");
+    }
+
+    @Override
     public boolean isStatementTooLarge(SQLException e) {
         // 54001: statement too complex (stack depth); the driver refuses more than 65535 bind values itself.
         return "54001".equals(e.getSQLState()) || String.valueOf(e.getMessage()).contains("Tried to send an out-of-range integer");

@@ -30,6 +30,12 @@ public interface SqlDialect {
 
     boolean isUniqueViolation(SQLException e);
 
+    /** The column of {@code metrics} that grows with each point logged, so ordering by it gives logging order. */
+    String metricLogOrder();
+
+    /** The statements that add (where needed) and index {@link #metricLogOrder()} per run and key. */
+    java.util.List<String> metricLogOrderDdl();
+
     /** Whether the database refused a statement for its size (too deep, too many joins or bind values). */
     default boolean isStatementTooLarge(SQLException e) {
         return false;

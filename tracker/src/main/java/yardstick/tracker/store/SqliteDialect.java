@@ -86,6 +86,18 @@ public final class SqliteDialect implements SqlDialect {
     }
 
     @Override
+    public String metricLogOrder() {
+        // The table has no INTEGER PRIMARY KEY, so a new row's rowid is above every row's still in it.
+        return "rowid";
+    }
+
+    @Override
+    public java.util.List<String> metricLogOrderDdl() {
+        // An index entry ends with the rowid, so this index returns one key's points already in rowid order.
+        return java.util.List.of("CREATE INDEX metrics_logged ON metrics (run_uuid, key)");
+    }
+
+    @Override
     public boolean isStatementTooLarge(SQLException e) {
         String m = String.valueOf(e.getMessage());
         return m.contains("SQLITE_TOOBIG") || m.contains("Expression tree is too large") || m.contains("too many")
