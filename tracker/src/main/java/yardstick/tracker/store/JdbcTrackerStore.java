@@ -99,7 +99,7 @@ public final class JdbcTrackerStore implements TrackerStore {
             return;
         }
         try {
-            groupCommit = new GroupCommit(dialect.open(), this::storeError, "tracker-store-writer");
+            groupCommit = new GroupCommit(dialect::open, this::storeError, "tracker-store-writer");
         } catch (SQLException e) {
             throw new MlflowException(ErrorCode.INTERNAL_ERROR, "Cannot open store " + dialect.describe() + ": " + e.getMessage());
         }
