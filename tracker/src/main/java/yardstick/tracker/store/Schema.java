@@ -79,6 +79,7 @@ final class Schema {
     /** Brings the database up to {@link #LATEST}; returns the version it found. */
     static int migrate(Connection c, SqlDialect dialect, String artifactRoot) throws SQLException {
         c.setAutoCommit(true);
+        refuseForeignDatabase(c, dialect);
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
         }
@@ -127,6 +128,31 @@ final class Schema {
             throw e;
         } finally {
             c.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * Refuses a database that holds tables but no {@code schema_version}: it belongs to something else, and
+     * adding our tables to it would mix two applications' data. Checked before anything is written.
+     */
+    static void refuseForeignDatabase(Connection c, SqlDialect dialect) throws SQLException {
+        List<String> tables = new java.util.ArrayList<>();
+        boolean versioned = false;
+        try (ResultSet rs = c.getMetaData().getTables(null, c.getSchema(), "%", new String[] {"TABLE"})) {
+            while (rs.next()) {
+                String name = rs.getString("TABLE_NAME");
+                if (name.equalsIgnoreCase("schema_version")) {
+                    versioned = true;
+                } else if (!name.startsWith("sqlite_")) {
+                    tables.add(name);
+                }
+            }
+        }
+        if (!versioned && !tables.isEmpty()) {
+            java.util.Collections.sort(tables);
+            throw new SQLException(dialect.describe() + " is not a Yardstick store: it holds other tables ("
+                    + String.join(", ", tables.subList(0, Math.min(5, tables.size()))) + (tables.size() > 5 ? ", ..." : "")
+                    + ") and no schema_version. Point --store at an empty or new database.");
         }
     }
 
