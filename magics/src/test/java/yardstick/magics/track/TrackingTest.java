@@ -79,7 +79,7 @@ class TrackingTest {
         assertEquals("prompt batch", got.getInfo().getRunName());
         Map<String, String> tags = tags(got);
         assertEquals(tracking.session().id(), tags.get("mlflow.parentRunId"));
-        assertEquals("%%prompt --over questions\n{{question}}", tags.get("yardstick.cell"));
+        assertEquals("%%prompt --over questions\n{{question}}", tags.get(yardstick.tracker.model.Tags.CELL));
         assertEquals("prompt", tags.get("yardstick.magic"));
         assertTrue(tags.containsKey("yardstick.version"));
         assertEquals("evals", tags.get("team"));

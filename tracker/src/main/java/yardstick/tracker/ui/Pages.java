@@ -37,7 +37,7 @@ import yardstick.tracker.store.TrackerStore;
 /** Renders the history UI's pages from the store; no JavaScript, every value escaped, every form carrying its token. */
 final class Pages {
     /** The tag under which Yardstick's kernel records the source of the cell that produced a run. */
-    static final String CELL_SOURCE_TAG = "yardstick.cell.source";
+    static final String CELL_SOURCE_TAG = yardstick.tracker.model.Tags.CELL;
     static final int MAX_COMPARE = 10;
     private static final int RUNS_PER_PAGE = 100;
     private static final long MAX_INLINE_BYTES = 2L * 1024 * 1024;
