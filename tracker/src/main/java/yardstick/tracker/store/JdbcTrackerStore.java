@@ -64,7 +64,7 @@ public final class JdbcTrackerStore implements TrackerStore {
     private JdbcTrackerStore(SqlDialect dialect, String artifactRoot) {
         this.dialect = dialect;
         this.artifactRoot = artifactRoot.endsWith("/") ? artifactRoot.substring(0, artifactRoot.length() - 1) : artifactRoot;
-        this.pool = new ConnectionPool(dialect, 8);
+        this.pool = dialect.newPool(8);
         this.runSearch = new RunSearchQuery(dialect);
         this.experimentSearch = new ExperimentSearchQuery(dialect);
         this.modelRegistry = new JdbcModelRegistry(this, dialect);

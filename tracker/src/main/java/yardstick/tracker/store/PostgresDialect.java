@@ -15,10 +15,19 @@ public final class PostgresDialect implements SqlDialect {
 
     @Override
     public Connection open() throws SQLException {
+        return DriverManager.getConnection(url, driverProperties());
+    }
+
+    private static Properties driverProperties() {
         Properties props = new Properties();
         // One round trip per log-batch instead of one per row.
         props.setProperty("reWriteBatchedInserts", "true");
-        return DriverManager.getConnection(url, props);
+        return props;
+    }
+
+    @Override
+    public ConnectionPool newPool(int size) {
+        return new HikariPool(url, driverProperties(), size, "yardstick-tracker-postgres");
     }
 
     @Override

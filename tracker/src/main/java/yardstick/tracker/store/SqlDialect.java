@@ -30,6 +30,11 @@ public interface SqlDialect {
 
     boolean isUniqueViolation(SQLException e);
 
+    /** The pool the store borrows connections from, at most {@code size} at once. */
+    default ConnectionPool newPool(int size) {
+        return new SimplePool(this, size);
+    }
+
     /** The column of {@code metrics} that grows with each point logged, so ordering by it gives logging order. */
     String metricLogOrder();
 
