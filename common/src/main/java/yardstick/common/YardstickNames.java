@@ -39,6 +39,8 @@ public final class YardstickNames {
     public static final String NOTEBOOK_ENV = "YARDSTICK_NOTEBOOK";
     /** Jupyter's name for the notebook's path (JupyterLab, Notebook 7, VS Code; not Notebook 6). */
     public static final String JUPYTER_SESSION_NAME_ENV = "JPY_SESSION_NAME";
+    /** System property the kernel sets to its connection file, whose name holds the kernel's id. */
+    public static final String KERNEL_CONNECTION_FILE_PROPERTY = "yardstick.kernel.connection_file";
     /** The tracker's bearer token and extra allowed host names. */
     public static final String TRACKER_TOKEN_ENV = "YARDSTICK_TRACKER_TOKEN";
     public static final String TRACKER_ALLOWED_HOSTS_ENV = "YARDSTICK_TRACKER_ALLOWED_HOSTS";

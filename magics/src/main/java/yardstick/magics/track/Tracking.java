@@ -39,6 +39,7 @@ public final class Tracking implements AutoCloseable {
         public static Settings fromEnvironment(Function<String, String> env, Path workingDirectory) {
             String notebook = env.apply(YardstickNames.NOTEBOOK_ENV);
             if (notebook == null) notebook = env.apply(YardstickNames.JUPYTER_SESSION_NAME_ENV);
+            if (notebook == null) notebook = notebookFromJupyterServer();
             String experiment = env.apply(YardstickNames.MLFLOW_EXPERIMENT_NAME);
             if (experiment == null) experiment = experimentName(notebook, workingDirectory);
             String off = env.apply(YardstickNames.TRACKING_ENV);
@@ -46,6 +47,13 @@ public final class Tracking implements AutoCloseable {
             return new Settings(env.apply(YardstickNames.MLFLOW_TRACKING_URI), env.apply(YardstickNames.MLFLOW_TRACKING_TOKEN),
                     env.apply(YardstickNames.MLFLOW_TRACKING_USERNAME), env.apply(YardstickNames.MLFLOW_TRACKING_PASSWORD), YardstickHome.resolve(),
                     experiment, notebook, enabled);
+        }
+
+        /** Notebook 6 sets no JPY_SESSION_NAME: its server's sessions API knows the notebook of this kernel. */
+        private static String notebookFromJupyterServer() {
+            String connectionFile = System.getProperty(YardstickNames.KERNEL_CONNECTION_FILE_PROPERTY);
+            if (connectionFile == null) return null;
+            return JupyterNotebookPath.find(Path.of(connectionFile)).map(Path::toString).orElse(null);
         }
 
         /** A notebook's experiment: its folder and file name without extension ("notebooks/01-quickstart"). */
@@ -72,7 +80,7 @@ public final class Tracking implements AutoCloseable {
     private static volatile Tracking global;
     private static Thread shutdownHook;
 
-    private final Settings settings;
+    private volatile Settings settings;
     private final TrackerServer embedded;
     private final URI uri;
     private final MlflowClient client;
@@ -212,6 +220,25 @@ public final class Tracking implements AutoCloseable {
 
     Path stagingDir() {
         return settings.home().resolve("spool").resolve("artifacts");
+    }
+
+    /**
+     * Logs later runs to experiment {@code name}: the session's run so far ends, and the next use opens a new one
+     * there. Refused while a run started with {@link #start} is open, since its children would land elsewhere.
+     */
+    public synchronized void useExperiment(String name) {
+        requireEnabled();
+        if (name == null || name.isBlank()) throw new IllegalArgumentException("an experiment needs a name");
+        if (!started.isEmpty()) {
+            throw new IllegalStateException("end the runs opened with %run start first (" + started.size() + " open)");
+        }
+        if (name.equals(settings.experiment())) return;
+        if (session != null) {
+            session.end("FINISHED");
+            session = null;
+        }
+        settings = settings.withExperiment(name);
+        experimentId = null;
     }
 
     /** The notebook's experiment id, created if needed (this call talks to the tracker). */
