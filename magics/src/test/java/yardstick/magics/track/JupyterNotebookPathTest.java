@@ -66,10 +66,11 @@ class JupyterNotebookPathTest {
         Path root = Files.createDirectories(dir.resolve("work/analysis"));
         Files.writeString(root.resolve("report.ipynb"), "{\"cells\": [], \"metadata\": {}, \"nbformat\": 4, \"nbformat_minor\": 5}");
         Path runtime = Files.createDirectories(dir.resolve("runtime"));
-        // A kernel that only waits: the server writes its connection file and reports the session either way.
+        // A kernel that only waits, and not for long should the server leave it behind: the server writes its
+        // connection file and reports the session either way.
         Path kernels = Files.createDirectories(dir.resolve("data/kernels/waiting"));
         Files.writeString(kernels.resolve("kernel.json"),
-                "{\"argv\": [\"sleep\", \"120\", \"{connection_file}\"], \"display_name\": \"waiting\", \"language\": \"none\"}");
+                "{\"argv\": [\"sleep\", \"30\", \"{connection_file}\"], \"display_name\": \"waiting\", \"language\": \"none\"}");
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
