@@ -1,6 +1,8 @@
 package yardstick.tracker;
 
 import java.nio.file.Path;
+import yardstick.common.Home;
+import yardstick.common.YardstickNames;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +28,19 @@ public record TrackerConfig(String host, int port, String store, Path artifactRo
         }
     }
 
-    /** Loopback, port 5000, SQLite at {@code ~/.yardstick/tracker.db}, no token, no further host names. */
+    /**
+     * Loopback, port 5000, SQLite at {@code tracker.db} in the Yardstick home ({@code YARDSTICK_HOME}, as the kernel
+     * resolves it), no token, no further host names.
+     */
     public static TrackerConfig defaults() {
-        return new TrackerConfig("127.0.0.1", 5000, "sqlite:" + yardstickHome().resolve("tracker.db"), null, null,
+        return new TrackerConfig("127.0.0.1", YardstickNames.TRACKER_DEFAULT_PORT,
+                "sqlite:" + yardstickHome().resolve(YardstickNames.TRACKER_DATABASE), null, null,
                 DEFAULT_MAX_ARTIFACT_BYTES, List.of(), DEFAULT_REQUEST_TIMEOUT_SECONDS);
     }
 
+    /** The Yardstick home from this process's environment and properties: see {@link Home}. */
     public static Path yardstickHome() {
-        return Path.of(System.getProperty("user.home"), ".yardstick");
+        return Home.resolve();
     }
 
     public TrackerConfig withHost(String value) {
@@ -95,11 +102,11 @@ public record TrackerConfig(String host, int port, String store, Path artifactRo
      */
     public static TrackerConfig parse(String[] args, Map<String, String> env) {
         TrackerConfig c = defaults();
-        String envToken = env.get("YARDSTICK_TRACKER_TOKEN");
+        String envToken = env.get(YardstickNames.TRACKER_TOKEN_ENV);
         if (envToken != null && !envToken.isEmpty()) {
             c = c.withToken(envToken);
         }
-        String envHosts = env.get("YARDSTICK_TRACKER_ALLOWED_HOSTS");
+        String envHosts = env.get(YardstickNames.TRACKER_ALLOWED_HOSTS_ENV);
         if (envHosts != null && !envHosts.isBlank()) {
             c = c.withAllowedHosts(hostList(envHosts));
         }

@@ -91,8 +91,11 @@ public final class Main {
             System.err.println("yardstick kernel: needs -f CONNECTION_FILE");
             return 2;
         }
-        ConnectionInfo info = ConnectionInfo.read(Path.of(args.get(f + 1)));
+        Path connectionFile = Path.of(args.get(f + 1)).toAbsolutePath();
+        ConnectionInfo info = ConnectionInfo.read(connectionFile);
         ParentWatch.start(true);  // a front end that dies takes its kernel with it
+        // Run logging finds the notebook's path through it where the front end does not say it (Notebook 6).
+        System.setProperty(yardstick.common.YardstickNames.KERNEL_CONNECTION_FILE_PROPERTY, connectionFile.toString());
         try (JavaKernel kernel = new JavaKernel(info, Paths.home().resolve("history.jsonl"))) {
             kernel.start();
             kernel.awaitShutdown();

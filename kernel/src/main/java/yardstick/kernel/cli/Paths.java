@@ -9,15 +9,12 @@ import yardstick.kernel.magic.Environment;
  * property exists because a JVM cannot change its own environment: tests and embedders set it instead.
  */
 public final class Paths {
-    public static final String PROPERTY = "yardstick.home";
+    public static final String PROPERTY = yardstick.common.YardstickNames.HOME_PROPERTY;
 
     private Paths() {}
 
+    /** {@link yardstick.common.Home#resolve}, reading the environment as the notebook sees it. */
     public static Path home() {
-        String p = System.getProperty(PROPERTY);
-        if (p != null && !p.isBlank()) return Path.of(p);
-        String e = Environment.shared().get("YARDSTICK_HOME");
-        if (e != null && !e.isBlank()) return Path.of(e);
-        return Path.of(System.getProperty("user.home"), ".yardstick");
+        return yardstick.common.Home.resolve(Environment.shared()::get);
     }
 }

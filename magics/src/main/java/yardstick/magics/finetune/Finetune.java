@@ -209,7 +209,7 @@ public final class Finetune {
         }
         registry.save(r);
         if (run != null && backend.name().equals("local")) {
-            run.tag("yardstick.job.gpus", GpuPool.visibleDevices(granted));
+            run.tag(yardstick.tracker.model.Tags.JOB_GPUS, GpuPool.visibleDevices(granted));
             samplers.put(s.id(), GpuPool.sample(granted, run));
         }
     }
@@ -271,7 +271,7 @@ public final class Finetune {
         run.param("job", s.id()).param("command", c.line()).param("workdir", c.workdir()).param("backend", s.backend())
                 .param("gpus_requested", s.gpus()).param("nodes", c.nodes());
         if (s.maxSteps() > 0) run.param("max_steps", s.maxSteps());
-        run.tag("yardstick.job.id", s.id()).tag("yardstick.job.host", host());
+        run.tag(yardstick.tracker.model.Tags.JOB_ID, s.id()).tag(yardstick.tracker.model.Tags.JOB_HOST, host());
         for (String d : c.data()) run.input(Path.of(d).getFileName().toString(), Path.of(d));
         run.id(); // the command needs it: wait for the tracker to answer now
         return run;
@@ -436,7 +436,7 @@ public final class Finetune {
         if (!name.matches("[A-Za-z0-9._ -]{1,200}")) throw new JobException("'" + name + "' is not a model name (letters, digits, . _ - and spaces)");
         ModelRegistry reg = new ModelRegistry(t.client(), new ArtifactClient(t.uri()));
         Map<String, String> tags = new LinkedHashMap<>();
-        tags.put("yardstick.job.id", r.id());
+        tags.put(yardstick.tracker.model.Tags.JOB_ID, r.id());
         Path hosted = registry.dir(r.id()).resolve(ModelCatalog.TUNED_MODEL);
         if (Files.isRegularFile(hosted)) {
             tags.putAll(hostedTags(hosted));

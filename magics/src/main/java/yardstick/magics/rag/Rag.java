@@ -48,12 +48,8 @@ public final class Rag {
         return home().resolve("indices").resolve(s);
     }
 
-    /** {@code yardstick.home} (system property), else {@code YARDSTICK_HOME} as the notebook sees it, else ~/.yardstick. */
+    /** The Yardstick home, as everything else resolves it. */
     static Path home() {
-        String p = System.getProperty("yardstick.home");
-        if (p != null && !p.isBlank()) return Path.of(p);
-        String e = Environment.shared().get("YARDSTICK_HOME");
-        if (e != null && !e.isBlank()) return Path.of(e);
-        return Path.of(System.getProperty("user.home"), ".yardstick");
+        return yardstick.kernel.cli.Paths.home();
     }
 }

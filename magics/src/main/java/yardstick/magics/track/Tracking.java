@@ -1,5 +1,7 @@
 package yardstick.magics.track;
 
+import yardstick.common.YardstickNames;
+import yardstick.tracker.model.Tags;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -35,15 +37,23 @@ public final class Tracking implements AutoCloseable {
 
         /** From the notebook's environment: MLFLOW_TRACKING_URI, MLFLOW_EXPERIMENT_NAME, YARDSTICK_TRACKING=off. */
         public static Settings fromEnvironment(Function<String, String> env, Path workingDirectory) {
-            String notebook = env.apply("YARDSTICK_NOTEBOOK");
-            if (notebook == null) notebook = env.apply("JPY_SESSION_NAME");
-            String experiment = env.apply("MLFLOW_EXPERIMENT_NAME");
+            String notebook = env.apply(YardstickNames.NOTEBOOK_ENV);
+            if (notebook == null) notebook = env.apply(YardstickNames.JUPYTER_SESSION_NAME_ENV);
+            if (notebook == null) notebook = notebookFromJupyterServer();
+            String experiment = env.apply(YardstickNames.MLFLOW_EXPERIMENT_NAME);
             if (experiment == null) experiment = experimentName(notebook, workingDirectory);
-            String off = env.apply("YARDSTICK_TRACKING");
+            String off = env.apply(YardstickNames.TRACKING_ENV);
             boolean enabled = off == null || !(off.equalsIgnoreCase("off") || off.equalsIgnoreCase("false") || off.equals("0"));
-            return new Settings(env.apply("MLFLOW_TRACKING_URI"), env.apply("MLFLOW_TRACKING_TOKEN"),
-                    env.apply("MLFLOW_TRACKING_USERNAME"), env.apply("MLFLOW_TRACKING_PASSWORD"), YardstickHome.resolve(),
+            return new Settings(env.apply(YardstickNames.MLFLOW_TRACKING_URI), env.apply(YardstickNames.MLFLOW_TRACKING_TOKEN),
+                    env.apply(YardstickNames.MLFLOW_TRACKING_USERNAME), env.apply(YardstickNames.MLFLOW_TRACKING_PASSWORD), YardstickHome.resolve(),
                     experiment, notebook, enabled);
+        }
+
+        /** Notebook 6 sets no JPY_SESSION_NAME: its server's sessions API knows the notebook of this kernel. */
+        private static String notebookFromJupyterServer() {
+            String connectionFile = System.getProperty(YardstickNames.KERNEL_CONNECTION_FILE_PROPERTY);
+            if (connectionFile == null) return null;
+            return JupyterNotebookPath.find(Path.of(connectionFile)).map(Path::toString).orElse(null);
         }
 
         /** A notebook's experiment: its folder and file name without extension ("notebooks/01-quickstart"). */
@@ -70,7 +80,7 @@ public final class Tracking implements AutoCloseable {
     private static volatile Tracking global;
     private static Thread shutdownHook;
 
-    private final Settings settings;
+    private volatile Settings settings;
     private final TrackerServer embedded;
     private final URI uri;
     private final MlflowClient client;
@@ -121,9 +131,9 @@ public final class Tracking implements AutoCloseable {
      * launched by an earlier kernel keeps logging to the URI it was given, so a restarted kernel must be found there.
      */
     private static TrackerServer startEmbedded(Path home) {
-        TrackerConfig config = TrackerConfig.defaults().withStore("sqlite:" + home.resolve("tracker.db"))
-                .withArtifactRoot(home.resolve("artifacts"));
-        Path portFile = home.resolve("tracker.port");
+        TrackerConfig config = TrackerConfig.defaults().withStore("sqlite:" + home.resolve(YardstickNames.TRACKER_DATABASE))
+                .withArtifactRoot(home.resolve(YardstickNames.TRACKER_ARTIFACTS));
+        Path portFile = home.resolve(YardstickNames.TRACKER_PORT_FILE);
         TrackerServer server = null;
         try {
             int last = Integer.parseInt(Files.readString(portFile).strip());
@@ -212,6 +222,25 @@ public final class Tracking implements AutoCloseable {
         return settings.home().resolve("spool").resolve("artifacts");
     }
 
+    /**
+     * Logs later runs to experiment {@code name}: the session's run so far ends, and the next use opens a new one
+     * there. Refused while a run started with {@link #start} is open, since its children would land elsewhere.
+     */
+    public synchronized void useExperiment(String name) {
+        requireEnabled();
+        if (name == null || name.isBlank()) throw new IllegalArgumentException("an experiment needs a name");
+        if (!started.isEmpty()) {
+            throw new IllegalStateException("end the runs opened with %run start first (" + started.size() + " open)");
+        }
+        if (name.equals(settings.experiment())) return;
+        if (session != null) {
+            session.end("FINISHED");
+            session = null;
+        }
+        settings = settings.withExperiment(name);
+        experimentId = null;
+    }
+
     /** The notebook's experiment id, created if needed (this call talks to the tracker). */
     public String experimentId() {
         requireEnabled();
@@ -240,7 +269,7 @@ public final class Tracking implements AutoCloseable {
         if (session == null) {
             String name = "session " + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
             Map<String, String> tags = baseTags();
-            tags.put("yardstick.kind", "session");
+            tags.put(Tags.KIND, "session");
             session = open(name, null, tags);
         }
         return session;
@@ -254,7 +283,7 @@ public final class Tracking implements AutoCloseable {
     /** Starts a run of the person's own, a child of the current run, which becomes current until it ends. */
     public synchronized TrackedRun start(String name) {
         Map<String, String> tags = baseTags();
-        tags.put("yardstick.kind", "run");
+        tags.put(Tags.KIND, "run");
         TrackedRun parent = current();
         TrackedRun run = open(name, parent, tags);
         started.push(run);
@@ -272,9 +301,9 @@ public final class Tracking implements AutoCloseable {
     /** A child of the current run for one magic's work, tagged with the magic and the cell's source. */
     public synchronized TrackedRun child(String name, String magic, String cellSource) {
         Map<String, String> tags = baseTags();
-        tags.put("yardstick.kind", "magic");
-        tags.put("yardstick.magic", magic);
-        if (cellSource != null) tags.put("yardstick.cell", cellSource.length() > 5000 ? cellSource.substring(0, 5000) : cellSource);
+        tags.put(Tags.KIND, "magic");
+        tags.put(Tags.MAGIC, magic);
+        if (cellSource != null) tags.put(Tags.CELL, cellSource.length() > 5000 ? cellSource.substring(0, 5000) : cellSource);
         return open(name, current(), tags);
     }
 
@@ -292,7 +321,7 @@ public final class Tracking implements AutoCloseable {
 
     private Map<String, String> baseTags() {
         Map<String, String> tags = new LinkedHashMap<>();
-        tags.put("yardstick.version", JavaKernel.VERSION);
+        tags.put(Tags.VERSION, JavaKernel.VERSION);
         tags.put("mlflow.user", System.getProperty("user.name", "unknown"));
         tags.put("mlflow.source.type", "NOTEBOOK");
         if (settings.notebook() != null) tags.put("mlflow.source.name", settings.notebook());

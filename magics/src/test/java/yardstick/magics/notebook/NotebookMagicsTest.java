@@ -84,7 +84,7 @@ class NotebookMagicsTest {
         String experiment = Tracking.global().experimentId();
         List<Service.RunInfo> runs = mlflow.searchRuns(List.of(experiment), "tags.`yardstick.magic` = 'prompt'");
         Service.Run run = runs.stream().map(r -> mlflow.getRun(r.getRunId()))
-                .filter(r -> cell.equals(tags(r).get("yardstick.cell"))).findFirst().orElseThrow();
+                .filter(r -> cell.equals(tags(r).get(yardstick.tracker.model.Tags.CELL))).findFirst().orElseThrow();
         assertEquals(Tracking.global().session().id(), tags(run).get("mlflow.parentRunId"));
         Map<String, String> params = run.getData().getParamsList().stream()
                 .collect(Collectors.toMap(Service.Param::getKey, Service.Param::getValue));

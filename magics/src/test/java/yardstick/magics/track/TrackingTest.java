@@ -1,6 +1,7 @@
 package yardstick.magics.track;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,7 +80,7 @@ class TrackingTest {
         assertEquals("prompt batch", got.getInfo().getRunName());
         Map<String, String> tags = tags(got);
         assertEquals(tracking.session().id(), tags.get("mlflow.parentRunId"));
-        assertEquals("%%prompt --over questions\n{{question}}", tags.get("yardstick.cell"));
+        assertEquals("%%prompt --over questions\n{{question}}", tags.get(yardstick.tracker.model.Tags.CELL));
         assertEquals("prompt", tags.get("yardstick.magic"));
         assertTrue(tags.containsKey("yardstick.version"));
         assertEquals("evals", tags.get("team"));
@@ -103,6 +104,37 @@ class TrackingTest {
         assertEquals("question,difficulty", Files.readAllLines(csv).get(0));
         assertEquals(tracking.experimentId(), got.getInfo().getExperimentId());
         assertEquals("notebooks/quickstart", mlflow.getExperiment(tracking.experimentId()).getName());
+    }
+
+    @Test
+    void theExperimentCanBeChosenAndLaterRunsGoThere() {
+        Tracking tracking = new Tracking(new Tracking.Settings(TrackingTest.tracking.uri().toString(), null, null, null,
+                home.resolve("chooser"), "notebooks/chooser", "notebooks/chooser.ipynb", true), System.out, System.err);
+        try {
+        TrackedRun before = tracking.child("before", "prompt", "%%prompt\nhi");
+        before.end();
+        String first = tracking.experimentId();
+        TrackedRun open = tracking.start("still open");
+        assertThrows(IllegalStateException.class, () -> tracking.useExperiment("elsewhere"));
+        open.end();
+        tracking.useExperiment("team/evals");
+        assertEquals("team/evals", tracking.experimentName());
+        TrackedRun after = tracking.child("after", "prompt", "%%prompt\nagain");
+        after.end();
+        assertTrue(tracking.flush(Duration.ofSeconds(10)));
+        String second = tracking.experimentId();
+        assertTrue(!first.equals(second));
+        assertEquals("team/evals", mlflow.getExperiment(second).getName());
+        Service.Run got = mlflow.getRun(after.id());
+        assertEquals(second, got.getInfo().getExperimentId());
+        // Its parent is the new session run, in the same experiment.
+        String parent = got.getData().getTagsList().stream().filter(t -> t.getKey().equals("mlflow.parentRunId"))
+                .findFirst().orElseThrow().getValue();
+        assertEquals(second, mlflow.getRun(parent).getInfo().getExperimentId());
+        assertEquals(first, mlflow.getRun(before.id()).getInfo().getExperimentId());
+        } finally {
+            tracking.close();
+        }
     }
 
     @Test

@@ -212,17 +212,29 @@ public final class ArtifactRepository {
                 if (name.startsWith(".upload-")) {
                     continue;
                 }
-                if (Files.isSymbolicLink(p) && !p.toRealPath().startsWith(realRoot)) {
-                    continue;
+                ArtifactEntry entry = entry(p, name);
+                if (entry != null) {
+                    entries.add(entry);
                 }
-                boolean isDir = Files.isDirectory(p);
-                entries.add(new ArtifactEntry(name, isDir, isDir ? 0 : Files.size(p)));
             }
         } catch (IOException e) {
             throw new MlflowException(ErrorCode.INTERNAL_ERROR, "Could not list '" + relative + "': " + e.getMessage());
         }
         entries.sort(Comparator.comparing(ArtifactEntry::name));
         return entries;
+    }
+
+    /** One listed entry; null for a symlink leading out of the root or nowhere, or an entry gone meanwhile. */
+    private ArtifactEntry entry(Path p, String name) {
+        try {
+            if (Files.isSymbolicLink(p) && !p.toRealPath().startsWith(realRoot)) {
+                return null;
+            }
+            boolean isDir = Files.isDirectory(p);
+            return new ArtifactEntry(name, isDir, isDir ? 0 : Files.size(p));
+        } catch (IOException dangling) {
+            return null;
+        }
     }
 
     /** Deletes a file or a whole directory. */

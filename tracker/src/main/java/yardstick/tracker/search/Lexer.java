@@ -134,8 +134,10 @@ final class Lexer {
         StringBuilder out = new StringBuilder();
         while (pos < text.length()) {
             char c = text.charAt(pos++);
-            if (c == '\\' && pos < text.length()) {
-                out.append(text.charAt(pos++));
+            if (c == '\\' && quote != '`' && pos < text.length()) {
+                // As MLflow's filter parser (sqlparse, then stripping the quotes): a backslash keeps the next
+                // character from ending the string, and both stay in the value as written.
+                out.append(c).append(text.charAt(pos++));
             } else if (c == quote) {
                 // SQL style: a doubled quote stands for one quote character.
                 if (pos < text.length() && text.charAt(pos) == quote) {

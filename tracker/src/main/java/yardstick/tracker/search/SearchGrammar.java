@@ -13,6 +13,13 @@ import yardstick.tracker.model.MlflowException;
  */
 public final class SearchGrammar {
     /** Attributes a run filter may name, mapped to their canonical names. */
+    /** The most clauses a filter may join with AND; SQLite refuses expressions nested much deeper. */
+    public static final int MAX_CLAUSES = 500;
+    /** The most values one filter may compare with, IN lists included, well under the databases' bind limits. */
+    public static final int MAX_VALUES = 10_000;
+    /** The most order_by terms a search may have. */
+    public static final int MAX_ORDER_BY_TERMS = 50;
+
     private static final Map<String, String> RUN_ATTRIBUTES = Map.ofEntries(
             Map.entry("run_id", "run_id"),
             Map.entry("run_uuid", "run_id"),
@@ -117,6 +124,17 @@ public final class SearchGrammar {
         return new SearchGrammar(Target.MODEL_VERSIONS, term).orderBy(term);
     }
 
+    /**
+     * Refuses more order_by terms than {@link #MAX_ORDER_BY_TERMS}: each term may join a table, and SQLite
+     * joins at most 64.
+     */
+    public static void checkOrderByCount(List<String> orderBy) {
+        if (orderBy != null && orderBy.size() > MAX_ORDER_BY_TERMS) {
+            throw MlflowException.invalidParameter("Invalid order_by: " + orderBy.size() + " terms; the limit is "
+                    + MAX_ORDER_BY_TERMS + ".");
+        }
+    }
+
     private static boolean isBlank(String s) {
         return s == null || s.isBlank();
     }
@@ -127,6 +145,15 @@ public final class SearchGrammar {
         while (peek().isWord("and")) {
             at++;
             clauses.add(clause());
+            if (clauses.size() > MAX_CLAUSES) {
+                throw MlflowException.invalidParameter("Invalid filter: it joins more than " + MAX_CLAUSES
+                        + " clauses with AND; the limit is " + MAX_CLAUSES + ".");
+            }
+        }
+        int values = clauses.stream().mapToInt(c -> c.value() instanceof List<?> l ? l.size() : 1).sum();
+        if (values > MAX_VALUES) {
+            throw MlflowException.invalidParameter("Invalid filter: it compares with " + values
+                    + " values in all; the limit is " + MAX_VALUES + ".");
         }
         if (peek().kind() != Token.Kind.END) {
             throw Lexer.error("unexpected '" + peek().text() + "' at position " + peek().position()
@@ -304,7 +331,8 @@ public final class SearchGrammar {
             if (t.kind() != Token.Kind.STRING && t.kind() != Token.Kind.QUOTED_IDENTIFIER) {
                 throw Lexer.error("IN lists hold quoted strings; found '" + t.text() + "'");
             }
-            values.add(t.text());
+            // MLflow reads an IN list as a Python tuple literal, so backslash escapes mean what they mean in Python.
+            values.add(t.kind() == Token.Kind.STRING ? pythonUnescape(t.text()) : t.text());
             Token sep = take();
             if (sep.kind() == Token.Kind.RPAREN) {
                 return values;
@@ -313,6 +341,30 @@ public final class SearchGrammar {
                 throw Lexer.error("expected ',' or ')' in IN list");
             }
         }
+    }
+
+    private static String pythonUnescape(String raw) {
+        if (raw.indexOf('\\') < 0) {
+            return raw;
+        }
+        StringBuilder out = new StringBuilder(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c != '\\' || i + 1 == raw.length()) {
+                out.append(c);
+                continue;
+            }
+            char next = raw.charAt(++i);
+            switch (next) {
+                case '\\', '\'', '"' -> out.append(next);
+                case 'n' -> out.append('\n');
+                case 't' -> out.append('\t');
+                case 'r' -> out.append('\r');
+                case '0' -> out.append('\0');
+                default -> out.append('\\').append(next); // Python keeps an unknown escape as written
+            }
+        }
+        return out.toString();
     }
 
     private Token peek() {

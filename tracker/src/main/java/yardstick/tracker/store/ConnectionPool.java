@@ -2,75 +2,15 @@ package yardstick.tracker.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ConcurrentLinkedDeque;
 
-/** A small bounded pool; connections open lazily, so starting a store costs one connection. */
-final class ConnectionPool implements AutoCloseable {
-    private final SqlDialect dialect;
-    private final Semaphore permits;
-    private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
-    private final List<Connection> all = new ArrayList<>();
-    private volatile boolean closed;
+/** Where the store borrows its connections: HikariCP for PostgreSQL, {@link SimplePool} for SQLite. */
+interface ConnectionPool extends AutoCloseable {
+    /** A connection, waiting for one to be free up to the pool's limit; fails when none comes in time. */
+    Connection acquire() throws SQLException;
 
-    ConnectionPool(SqlDialect dialect, int size) {
-        this.dialect = dialect;
-        this.permits = new Semaphore(size, true);
-    }
-
-    Connection acquire() throws SQLException {
-        if (closed) {
-            throw new SQLException("store is closed");
-        }
-        permits.acquireUninterruptibly();
-        Connection c = idle.pollFirst();
-        if (c != null) {
-            return c;
-        }
-        try {
-            c = dialect.open();
-        } catch (SQLException | RuntimeException e) {
-            permits.release();
-            throw e;
-        }
-        synchronized (all) {
-            all.add(c);
-        }
-        return c;
-    }
-
-    /** Returns a connection; a broken one is closed and dropped instead. */
-    void release(Connection c, boolean broken) {
-        if (broken || closed) {
-            closeQuietly(c);
-            synchronized (all) {
-                all.remove(c);
-            }
-        } else {
-            idle.addFirst(c);
-        }
-        permits.release();
-    }
+    /** Gives {@code c} back; a broken one is closed and dropped instead of reused. */
+    void release(Connection c, boolean broken);
 
     @Override
-    public void close() {
-        closed = true;
-        synchronized (all) {
-            for (Connection c : all) {
-                closeQuietly(c);
-            }
-            all.clear();
-        }
-        idle.clear();
-    }
-
-    private static void closeQuietly(Connection c) {
-        try {
-            c.close();
-        } catch (SQLException ignored) {
-            // Closing is best effort: the connection is discarded either way.
-        }
-    }
+    void close();
 }

@@ -26,7 +26,15 @@ final class GroupCommit implements AutoCloseable {
     /** Bounds a group so one commit never holds back its first caller for long. */
     static final int MAX_GROUP = 512;
 
-    private final Connection connection;
+    /** Opens the writer's connection; a fresh one replaces it after a failed commit. */
+    @FunctionalInterface
+    interface Opener {
+        Connection open() throws SQLException;
+    }
+
+    private final Opener opener;
+    /** Touched by the writer thread only (and by close after it has stopped); null until reopened. */
+    private Connection connection;
     private final Function<SQLException, MlflowException> errors;
     private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
@@ -34,13 +42,13 @@ final class GroupCommit implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param connection the writer's own connection, owned (and closed) by this object
+     * @param opener opens the writer's own connections, owned (and closed) by this object; the first opens here
      * @param errors how a database error becomes the caller's exception
      */
-    GroupCommit(Connection connection, Function<SQLException, MlflowException> errors, String name) throws SQLException {
-        this.connection = connection;
+    GroupCommit(Opener opener, Function<SQLException, MlflowException> errors, String name) throws SQLException {
+        this.opener = opener;
         this.errors = errors;
-        connection.setAutoCommit(false);
+        this.connection = openConnection();
         // A platform thread: the SQLite driver works in native code, which would pin a virtual thread's carrier anyway.
         this.writer = Thread.ofPlatform().daemon().name(name).start(this::drain);
     }
@@ -92,8 +100,22 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
+    private Connection openConnection() throws SQLException {
+        Connection c = opener.open();
+        try {
+            c.setAutoCommit(false);
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw e;
+        }
+        return c;
+    }
+
     private void commitGroup(List<Job<?>> group) {
         try {
+            if (connection == null) {
+                connection = openConnection();
+            }
             for (Job<?> job : group) {
                 runInSavepoint(job);
             }
@@ -101,7 +123,7 @@ final class GroupCommit implements AutoCloseable {
         } catch (SQLException | RuntimeException | Error e) {
             // The commit itself (or savepoint bookkeeping) failed, so none of the group is stored. Each
             // piece of work is retried in a transaction of its own, so one cannot fail the others.
-            rollbackQuietly();
+            discardConnection();
             if (group.size() == 1) {
                 group.getFirst().failure = e instanceof SQLException s ? errors.apply(s) : e;
             } else {
@@ -122,20 +144,54 @@ final class GroupCommit implements AutoCloseable {
         try {
             job.run(connection);
         } catch (SQLException e) {
-            connection.rollback(savepoint);
+            rollbackTo(savepoint, e);
             job.failure = errors.apply(e);
         } catch (RuntimeException | Error e) {
-            connection.rollback(savepoint);
+            rollbackTo(savepoint, e);
             job.failure = e;
         }
         connection.releaseSavepoint(savepoint);
     }
 
-    private void rollbackQuietly() {
+    /** Rolls back to {@code savepoint}; where SQLite already rolled the whole transaction back, fails with the cause. */
+    private void rollbackTo(Savepoint savepoint, Throwable cause) throws SQLException {
         try {
-            connection.rollback();
+            connection.rollback(savepoint);
+        } catch (SQLException e) {
+            if (cause instanceof SQLException s) {
+                s.addSuppressed(e);
+                throw s;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Rolls back and drops the writer's connection. After a failed commit SQLite may already have rolled the
+     * transaction back by itself (SQLITE_FULL, SQLITE_IOERR), and the driver's idea of the transaction no longer
+     * matches the database's: on that connection the next savepoint would open and commit a transaction of its
+     * own and the commit after it fail, so a write would be stored yet answered with an error. The next group
+     * opens a fresh connection.
+     */
+    private void discardConnection() {
+        Connection c = connection;
+        connection = null;
+        if (c == null) {
+            return;
+        }
+        try {
+            c.rollback();
         } catch (SQLException ignored) {
-            // The next group starts a fresh transaction either way.
+            // Closing discards whatever is left of the transaction.
+        }
+        closeQuietly(c);
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // The connection is discarded either way.
         }
     }
 
@@ -154,10 +210,8 @@ final class GroupCommit implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // Nothing is pending on it any more.
+        if (connection != null) {
+            closeQuietly(connection); // nothing is pending on it any more
         }
     }
 

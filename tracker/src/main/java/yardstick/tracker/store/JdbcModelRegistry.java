@@ -66,6 +66,7 @@ final class JdbcModelRegistry implements ModelRegistry {
     public Page<RegisteredModel> searchRegisteredModels(String filter, List<String> orderBy, int maxResults, String pageToken) {
         checkMaxResults(maxResults, MAX_MODEL_RESULTS);
         List<Clause> clauses = SearchGrammar.parseRegisteredModelFilter(filter);
+        SearchGrammar.checkOrderByCount(orderBy);
         List<OrderBy> order = orderBy.stream().map(SearchGrammar::parseRegisteredModelOrderBy).toList();
         long offset = PageToken.decode(pageToken);
         return store.read(c -> {
@@ -367,6 +368,7 @@ final class JdbcModelRegistry implements ModelRegistry {
     public Page<ModelVersion> searchModelVersions(String filter, List<String> orderBy, int maxResults, String pageToken) {
         checkMaxResults(maxResults, MAX_VERSION_RESULTS);
         List<Clause> clauses = SearchGrammar.parseModelVersionFilter(filter);
+        SearchGrammar.checkOrderByCount(orderBy);
         List<OrderBy> order = (orderBy.isEmpty() ? DEFAULT_VERSION_ORDER : orderBy).stream()
                 .map(SearchGrammar::parseModelVersionOrderBy).toList();
         long offset = PageToken.decode(pageToken);

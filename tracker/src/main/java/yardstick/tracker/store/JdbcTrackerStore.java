@@ -64,7 +64,7 @@ public final class JdbcTrackerStore implements TrackerStore {
     private JdbcTrackerStore(SqlDialect dialect, String artifactRoot) {
         this.dialect = dialect;
         this.artifactRoot = artifactRoot.endsWith("/") ? artifactRoot.substring(0, artifactRoot.length() - 1) : artifactRoot;
-        this.pool = new ConnectionPool(dialect, 8);
+        this.pool = dialect.newPool(8);
         this.runSearch = new RunSearchQuery(dialect);
         this.experimentSearch = new ExperimentSearchQuery(dialect);
         this.modelRegistry = new JdbcModelRegistry(this, dialect);
@@ -99,7 +99,7 @@ public final class JdbcTrackerStore implements TrackerStore {
             return;
         }
         try {
-            groupCommit = new GroupCommit(dialect.open(), this::storeError, "tracker-store-writer");
+            groupCommit = new GroupCommit(dialect::open, this::storeError, "tracker-store-writer");
         } catch (SQLException e) {
             throw new MlflowException(ErrorCode.INTERNAL_ERROR, "Cannot open store " + dialect.describe() + ": " + e.getMessage());
         }
@@ -167,6 +167,11 @@ public final class JdbcTrackerStore implements TrackerStore {
     private MlflowException storeError(SQLException e) {
         if (dialect.isUniqueViolation(e)) {
             return new MlflowException(ErrorCode.RESOURCE_ALREADY_EXISTS, "Resource already exists: " + e.getMessage());
+        }
+        if (dialect.isStatementTooLarge(e)) {
+            // Only a search builds statements whose size the request decides; the grammar's limits should catch it first.
+            return MlflowException.invalidParameter("The search is too large for the store: use fewer clauses, values"
+                    + " or order_by terms.");
         }
         return new MlflowException(ErrorCode.INTERNAL_ERROR, "Store error: " + e.getMessage());
     }
@@ -239,6 +244,7 @@ public final class JdbcTrackerStore implements TrackerStore {
             String pageToken) {
         checkMaxResults(maxResults);
         var clauses = SearchGrammar.parseExperimentFilter(filter);
+        SearchGrammar.checkOrderByCount(orderBy);
         List<OrderBy> order = orderBy.stream().map(SearchGrammar::parseExperimentOrderBy).toList();
         long offset = PageToken.decode(pageToken);
         return read(c -> {
@@ -685,7 +691,7 @@ public final class JdbcTrackerStore implements TrackerStore {
             lifecycleOf(c, runId);
             List<Metric> points = new ArrayList<>();
             String sql = "SELECT value, is_nan, timestamp, step FROM metrics WHERE run_uuid = ? AND key = ?"
-                    + " ORDER BY step, timestamp, is_nan, value" + (maxResults == null ? "" : " LIMIT ? OFFSET ?");
+                    + " ORDER BY " + dialect.metricLogOrder() + (maxResults == null ? "" : " LIMIT ? OFFSET ?");
             try (PreparedStatement p = c.prepareStatement(sql)) {
                 p.setString(1, runId);
                 p.setString(2, key);
@@ -709,6 +715,7 @@ public final class JdbcTrackerStore implements TrackerStore {
             List<String> orderBy, String pageToken) {
         checkMaxResults(maxResults);
         var clauses = SearchGrammar.parseRunFilter(filter);
+        SearchGrammar.checkOrderByCount(orderBy);
         List<OrderBy> order = orderBy.stream().map(SearchGrammar::parseRunOrderBy).toList();
         long offset = PageToken.decode(pageToken);
         List<Long> expIds = new ArrayList<>();

@@ -12,6 +12,9 @@ import java.util.List;
  * {@code schema_version}; a database written by a newer version is refused rather than misread.
  */
 final class Schema {
+    /** Stands for the dialect's {@link SqlDialect#metricLogOrderDdl()} statements in a migration. */
+    private static final String METRIC_LOG_ORDER = "{METRIC_LOG_ORDER}";
+
     /** Migration n (1-based) brings the schema from version n-1 to n. Never edit one that has shipped: append. */
     private static final List<List<String>> MIGRATIONS = List.of(
             List.of(
@@ -64,7 +67,10 @@ final class Schema {
                     "CREATE TABLE model_version_tags (name TEXT NOT NULL, version INTEGER NOT NULL, key TEXT NOT NULL,"
                             + " value TEXT, PRIMARY KEY (name, version, key))",
                     "CREATE TABLE registered_model_aliases (name TEXT NOT NULL, alias TEXT NOT NULL, version INTEGER NOT NULL,"
-                            + " PRIMARY KEY (name, alias))"));
+                            + " PRIMARY KEY (name, alias))"),
+            // Version 4: a metric's history reads back in the order it was logged, as MLflow's file store keeps it;
+            // the dialect says which column records that order and indexes it per run and key.
+            List.of(METRIC_LOG_ORDER));
 
     static final int LATEST = MIGRATIONS.size();
 
@@ -73,6 +79,7 @@ final class Schema {
     /** Brings the database up to {@link #LATEST}; returns the version it found. */
     static int migrate(Connection c, SqlDialect dialect, String artifactRoot) throws SQLException {
         c.setAutoCommit(true);
+        refuseForeignDatabase(c, dialect);
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
         }
@@ -101,7 +108,10 @@ final class Schema {
                 return;
             }
             long now = System.currentTimeMillis();
-            for (String ddl : MIGRATIONS.get(version - 1)) {
+            List<String> statements = MIGRATIONS.get(version - 1).stream()
+                    .flatMap(ddl -> ddl.equals(METRIC_LOG_ORDER) ? dialect.metricLogOrderDdl().stream() : java.util.stream.Stream.of(ddl))
+                    .toList();
+            for (String ddl : statements) {
                 s.execute(ddl.replace("{ID}", dialect.autoIdColumn())
                         .replace("{DOUBLE}", dialect.doubleType())
                         .replace("{ROOT}", quote(artifactRoot))
@@ -118,6 +128,31 @@ final class Schema {
             throw e;
         } finally {
             c.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * Refuses a database that holds tables but no {@code schema_version}: it belongs to something else, and
+     * adding our tables to it would mix two applications' data. Checked before anything is written.
+     */
+    static void refuseForeignDatabase(Connection c, SqlDialect dialect) throws SQLException {
+        List<String> tables = new java.util.ArrayList<>();
+        boolean versioned = false;
+        try (ResultSet rs = c.getMetaData().getTables(null, c.getSchema(), "%", new String[] {"TABLE"})) {
+            while (rs.next()) {
+                String name = rs.getString("TABLE_NAME");
+                if (name.equalsIgnoreCase("schema_version")) {
+                    versioned = true;
+                } else if (!name.startsWith("sqlite_")) {
+                    tables.add(name);
+                }
+            }
+        }
+        if (!versioned && !tables.isEmpty()) {
+            java.util.Collections.sort(tables);
+            throw new SQLException(dialect.describe() + " is not a Yardstick store: it holds other tables ("
+                    + String.join(", ", tables.subList(0, Math.min(5, tables.size()))) + (tables.size() > 5 ? ", ..." : "")
+                    + ") and no schema_version. Point --store at an empty or new database.");
         }
     }
 

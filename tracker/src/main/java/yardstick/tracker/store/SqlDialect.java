@@ -30,6 +30,22 @@ public interface SqlDialect {
 
     boolean isUniqueViolation(SQLException e);
 
+    /** The pool the store borrows connections from, at most {@code size} at once. */
+    default ConnectionPool newPool(int size) {
+        return new SimplePool(this, size);
+    }
+
+    /** The column of {@code metrics} that grows with each point logged, so ordering by it gives logging order. */
+    String metricLogOrder();
+
+    /** The statements that add (where needed) and index {@link #metricLogOrder()} per run and key. */
+    java.util.List<String> metricLogOrderDdl();
+
+    /** Whether the database refused a statement for its size (too deep, too many joins or bind values). */
+    default boolean isStatementTooLarge(SQLException e) {
+        return false;
+    }
+
     /** A short name for messages, such as "sqlite". */
     String name();
 

@@ -33,7 +33,7 @@ import yardstick.tracker.ui.Views.PostForm;
 /** Renders the history UI's pages from the store through the jte templates; every form carries its token. */
 final class Pages {
     /** The tag under which Yardstick's magics record the source of the cell that produced a run. */
-    static final String CELL_SOURCE_TAG = "yardstick.cell";
+    static final String CELL_SOURCE_TAG = yardstick.tracker.model.Tags.CELL;
     static final int MAX_COMPARE = 10;
     private static final int RUNS_PER_PAGE = 100;
 

@@ -118,4 +118,18 @@ class ArtifactProxyTest {
                 .DELETE()).status());
         assertTrue(Files.exists(secret.resolve("key.txt")));
     }
+
+    @Test
+    void aDanglingSymlinkIsLeftOutOfTheListing() throws Exception {
+        Path runDir = Files.createDirectories(tracker.server.artifacts().root().resolve("4/run/artifacts"));
+        Files.writeString(runDir.resolve("model.txt"), "weights");
+        Files.createSymbolicLink(runDir.resolve("gone"), runDir.resolve("deleted-meanwhile"));
+        Files.createSymbolicLink(runDir.resolve("outside-gone"), tracker.dir.resolve("nowhere/at/all"));
+        Answer listing = Http.get(tracker.uri() + PROXY + "?path=4/run/artifacts");
+        assertEquals(200, listing.status(), listing.body());
+        assertEquals(1, listing.json().path("files").size(), listing.body());
+        assertEquals("model.txt", listing.json().path("files").get(0).path("path").asText());
+        int download = Http.get(tracker.uri() + PROXY + "/4/run/artifacts/gone").status();
+        assertTrue(download == 400 || download == 404, "downloading a dangling link: " + download);
+    }
 }

@@ -43,7 +43,7 @@ class GroupCommitTest {
         try (Connection c = dialect.open(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE points (id INTEGER PRIMARY KEY, writer TEXT NOT NULL)");
         }
-        group = new GroupCommit(dialect.open(), e -> new MlflowException(ErrorCode.INTERNAL_ERROR, e.getMessage()), "test-writer");
+        group = new GroupCommit(dialect::open, e -> new MlflowException(ErrorCode.INTERNAL_ERROR, e.getMessage()), "test-writer");
     }
 
     @AfterEach

@@ -54,7 +54,7 @@ class HistoryUiBrowserTest {
         experimentId = store.createExperiment("ui-demo", null, List.of()).experimentId();
         for (int i = 0; i < 5; i++) {
             Run r = store.createRun(experimentId, "ui", 1000 + i, "run-" + i, i == 0
-                    ? List.of(new Tag("yardstick.cell", "%%prompt --model local\nSummarize {text}")) : List.of());
+                    ? List.of(new Tag(yardstick.tracker.model.Tags.CELL, "%%prompt --model local\nSummarize {text}")) : List.of());
             List<Metric> history = new ArrayList<>();
             for (int step = 0; step < 10; step++) {
                 history.add(new Metric("acc", i / 10.0 * step / 9.0, 10 + step, step));
