@@ -71,6 +71,8 @@ final class MetricData {
                 finite.add(m);
             }
         }
+        // History comes in the order it was logged; a chart's x axis wants steps in order (then time, stably).
+        finite.sort(java.util.Comparator.comparingLong(Metric::step).thenComparingLong(Metric::timestamp));
         double[] x = new double[finite.size()];
         double[] y = new double[finite.size()];
         for (int i = 0; i < x.length; i++) {
