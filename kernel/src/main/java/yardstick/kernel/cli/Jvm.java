@@ -27,6 +27,8 @@ final class Jvm {
             flags.add("-XX:SharedArchiveFile=" + cache);
             flags.add("-XX:+AutoCreateSharedArchive");
         }
+        // Lucene's vector search uses the Vector API when the module is readable, and otherwise warns in the cell.
+        flags.add("--add-modules=jdk.incubator.vector");
         flags.add("--enable-native-access=ALL-UNNAMED");
         flags.add("-Djava.awt.headless=true");
         if (Runtime.version().feature() >= 24) flags.add("--sun-misc-unsafe-memory-access=allow");
