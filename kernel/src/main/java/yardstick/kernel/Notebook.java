@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.UUID;
 import yardstick.kernel.comm.CommManager;
 import yardstick.kernel.display.MimeBundle;
+import yardstick.kernel.display.ProgressDisplay;
 import yardstick.kernel.magic.Environment;
 import yardstick.kernel.output.OutputRoute;
 
@@ -25,6 +26,16 @@ public final class Notebook {
     /** Replaces what a display shows, wherever it is in the notebook. */
     public static void updateDisplay(String displayId, Object value) {
         route().sink().display(Session.active().render(value), displayId, true);
+    }
+
+    /**
+     * A progress bar below the running cell, shown at its first update and updated in place, from any thread, at most
+     * five times a second. Outside a notebook (no cell has run) it shows nothing, so library code can always ask.
+     */
+    public static ProgressDisplay progress(String label) {
+        OutputRoute r = OutputRoute.current();
+        return new ProgressDisplay(label, r == null ? null : r.sink(), ProgressDisplay.DEFAULT_INTERVAL_NANOS,
+                System::nanoTime);
     }
 
     /** Clears the cell's output; with {@code wait}, only when the next output arrives (no flicker). */

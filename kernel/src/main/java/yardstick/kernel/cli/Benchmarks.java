@@ -1,42 +1,46 @@
 package yardstick.kernel.cli;
 
-import java.lang.reflect.InvocationTargetException;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.TreeMap;
-import yardstick.kernel.bench.KernelBench;
+import yardstick.kernel.bench.Bench;
 
 /**
- * {@code yardstick bench NAME}: the benchmarks that print a table. The kernel's is here; the toolkit's live in the
- * magics module, which the kernel does not depend on, so they are found by class name on the launcher's class path.
+ * {@code yardstick bench NAME}: the benchmarks that print a table. They live in the bench module, which the kernel does
+ * not depend on; the launcher puts it on the class path for this command, and they are found as {@link Bench} services.
  */
 final class Benchmarks {
-    static final Map<String, String> TOOLKIT = new TreeMap<>(Map.of(
-            "rag", "yardstick.magics.rag.bench.RagBench",
-            "scifact", "yardstick.magics.rag.bench.SciFactBench",
-            "eval", "yardstick.magics.eval.bench.EvalBench",
-            "finetune", "yardstick.magics.finetune.bench.FinetuneBench"));
-
     private Benchmarks() {}
 
+    /** The benchmarks on this class path, by name. */
+    static Map<String, Bench> found(ClassLoader loader) {
+        Map<String, Bench> byName = new TreeMap<>();
+        for (Bench b : ServiceLoader.load(Bench.class, loader)) byName.putIfAbsent(b.name(), b);
+        return byName;
+    }
+
     static int run(List<String> args) throws Exception {
-        String name = args.isEmpty() ? "" : args.get(0);
-        if (name.equals("kernel")) return KernelBench.main(args);
-        String main = TOOLKIT.get(name);
-        if (main == null) {
-            System.err.println("usage: yardstick bench kernel|" + String.join("|", TOOLKIT.keySet()) + " [OPTIONS]");
+        Map<String, Bench> benches = found(Thread.currentThread().getContextClassLoader());
+        if (benches.isEmpty()) {
+            System.err.println("yardstick bench: no benchmarks on the class path (run it through ./yardstick, which adds"
+                    + " the bench module)");
             return 2;
         }
-        try {
-            Class.forName(main).getMethod("main", String[].class)
-                    .invoke(null, (Object) args.subList(1, args.size()).toArray(String[]::new));
-        } catch (ClassNotFoundException e) {
-            System.err.println("yardstick bench " + name + ": " + main + " is not on the class path (run it through ./yardstick)");
+        Bench bench = args.isEmpty() ? null : benches.get(args.get(0));
+        if (bench == null) {
+            System.err.print(usage(benches));
             return 2;
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof Exception cause) throw cause;
-            throw e;
         }
-        return 0;
+        return bench.run(args.subList(1, args.size()));
+    }
+
+    static String usage(Map<String, Bench> benches) {
+        StringBuilder sb = new StringBuilder("usage: yardstick bench NAME [OPTIONS]\n");
+        for (Bench b : benches.values()) {
+            String line = b.name() + (b.arguments().isEmpty() ? "" : " " + b.arguments());
+            sb.append(String.format("  %-36s %s%n", line, b.summary()));
+        }
+        return sb.toString();
     }
 }

@@ -9,6 +9,9 @@ import yardstick.kernel.guard.ExitAgent;
 
 /** JVM options for a kernel process. */
 final class Jvm {
+    /** Lucene's vector search uses the Vector API when this module is readable, and otherwise warns in the cell. */
+    static final String VECTOR_MODULE = "--add-modules=jdk.incubator.vector";
+
     private Jvm() {}
 
     /**
@@ -27,6 +30,7 @@ final class Jvm {
             flags.add("-XX:SharedArchiveFile=" + cache);
             flags.add("-XX:+AutoCreateSharedArchive");
         }
+        flags.add(VECTOR_MODULE);
         flags.add("--enable-native-access=ALL-UNNAMED");
         flags.add("-Djava.awt.headless=true");
         if (Runtime.version().feature() >= 24) flags.add("--sun-misc-unsafe-memory-access=allow");

@@ -20,7 +20,7 @@ public final class Main {
               kernel -f CONNECTION_FILE                                   run the kernel (what Jupyter starts)
               tracker [--host H] [--port P] [--store S] [--artifacts DIR]  run the tracking server
               bench kernel [--runs N] [--no-peer]                         time this kernel against ipykernel
-              bench rag|scifact|eval [OPTIONS]                            the toolkit's benchmarks
+              bench rag|scifact|eval|finetune [OPTIONS]                   the toolkit's benchmarks
             """;
 
     /** Set on a runner this command started again with the exit agent, so it never starts a third. */
@@ -70,7 +70,9 @@ public final class Main {
                     + " System.exit ends the run");
             return yardstick.kernel.runner.RunCommand.run(rest);
         }
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        List<String> inherited = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        cmd.addAll(inherited);
+        if (inherited.stream().noneMatch(a -> a.contains("jdk.incubator.vector"))) cmd.add(Jvm.VECTOR_MODULE);
         cmd.add("-D" + RELAUNCHED + "=true");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

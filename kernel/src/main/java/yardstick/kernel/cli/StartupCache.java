@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import yardstick.kernel.bench.KernelProcess;
 import yardstick.kernel.protocol.Json;
 import yardstick.kernel.protocol.KernelClient;
 

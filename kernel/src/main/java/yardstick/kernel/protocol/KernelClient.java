@@ -91,11 +91,6 @@ public final class KernelClient implements AutoCloseable {
         return await(iopub, request, msgType, timeout, msgType + " for " + request.type());
     }
 
-    /** The next IOPub message from anyone, or null when none arrives within the timeout. */
-    public Message nextIOPub(Duration timeout) throws ProtocolException {
-        return receive(iopub, (int) Math.max(1, timeout.toMillis()));
-    }
-
     /**
      * Sends a shell request and collects its reply and the IOPub messages it causes until the kernel reports idle:
      * the round trip a front end waits for before it runs the next cell.

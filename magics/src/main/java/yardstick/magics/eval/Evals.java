@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import yardstick.magics.YardstickHome;
-import yardstick.magics.eval.judge.Judge;
 import yardstick.magics.llm.BatchProgress;
 import yardstick.magics.llm.Llm;
 import yardstick.magics.track.TrackedRun;
@@ -30,7 +29,7 @@ public final class Evals {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, EvalSet> SETS = new ConcurrentHashMap<>();
     private static final Map<String, EvalSystem> SYSTEMS = new ConcurrentHashMap<>();
-    private static final Map<String, Judge> JUDGES = new ConcurrentHashMap<>();
+    private static final Map<String, SetJudge> JUDGES = new ConcurrentHashMap<>();
     private static final Map<String, EvalResult> LAST = new ConcurrentHashMap<>();
 
     private Evals() {}
@@ -78,12 +77,13 @@ public final class Evals {
         return new ModelSystem(name, Llm.model(name), progress);
     }
 
-    public static void judge(String set, Judge judge) {
+    /** Makes this the set's judge, which the {@code judge} scorer uses. */
+    public static void judge(String set, SetJudge judge) {
         JUDGES.put(set, judge);
     }
 
     /** The judge defined for a set with {@code %%judge NAME --model M}; null when there is none. */
-    public static Judge judge(String set) {
+    public static SetJudge judge(String set) {
         return JUDGES.get(set);
     }
 
@@ -95,7 +95,7 @@ public final class Evals {
     public static EvalResult run(EvalSet set, String template, List<String> systems, String scorerList, String cell,
             BatchProgress progress) {
         Scorers.Context ctx = new Scorers.Context(workingDirectory(), set.fields(), arg -> {
-            Judge j = judge(set.name());
+            SetJudge j = judge(set.name());
             if (j == null) throw new EvalException("set " + set.name() + " has no judge: define one with %%judge " + set.name() + " --model M");
             return j.scorer();
         }, SharedEmbedder::get);

@@ -3,6 +3,8 @@ package yardstick.magics.llm;
 import java.util.Set;
 import javax.lang.model.SourceVersion;
 import tech.tablesaw.api.Table;
+import yardstick.kernel.Notebook;
+import yardstick.kernel.display.ProgressDisplay;
 import yardstick.kernel.eval.Outcome;
 import yardstick.kernel.magic.Args;
 import yardstick.kernel.magic.MagicCall;
@@ -86,7 +88,9 @@ public final class PromptMagic implements Magic {
             throw new MagicException("--over " + over + " is " + (value == null ? "null" : "a " + value.getClass().getSimpleName())
                     + ", not a Tablesaw Table");
         }
-        Batch.Result r = model.batch(table, template, name -> variable(ctx, name), new ProgressBar(ctx, "prompting"));
+        ProgressDisplay bar = Notebook.progress("prompting");
+        Batch.Result r = model.batch(table, template, name -> variable(ctx, name),
+                (done, failed, total) -> bar.update(done, total, failed > 0 ? failed + " failed" : null));
         PromptRuns.batch(model, r, template.text(), table, over, ctx.cellSource());
         if (r.failed() > 0) System.out.println(r.failed() + " of " + r.rows() + " rows failed: see the error column");
         if (into != null) store(ctx, into, "tech.tablesaw.api.Table", r.table());

@@ -5,6 +5,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import yardstick.kernel.display.MimeBundle;
+import yardstick.kernel.widget.Html;
 import yardstick.magics.rag.search.Hit;
 
 /**
@@ -32,12 +33,12 @@ public record Answer(String question, String text, List<Hit> sources, String mod
     public MimeBundle bundle() {
         String id = "ask-" + UUID.randomUUID().toString().substring(0, 8);
         StringBuilder html = new StringBuilder("<div class=\"yardstick-answer\"><p>");
-        Matcher m = CITE.matcher(esc(text));
+        Matcher m = CITE.matcher(Html.escape(text));
         StringBuilder linked = new StringBuilder();
         while (m.find()) {
             int n = Integer.parseInt(m.group(1));
             String rep = n >= 1 && n <= sources.size()
-                    ? "<a href=\"#" + id + "-" + n + "\" title=\"" + esc(sources.get(n - 1).citation()) + "\">[" + n + "]</a>"
+                    ? "<a href=\"#" + id + "-" + n + "\" title=\"" + Html.escape(sources.get(n - 1).citation()) + "\">[" + n + "]</a>"
                     : m.group();
             m.appendReplacement(linked, Matcher.quoteReplacement(rep));
         }
@@ -45,9 +46,9 @@ public record Answer(String question, String text, List<Hit> sources, String mod
         html.append(linked.toString().replace("\n", "<br>")).append("</p><ol>");
         for (int i = 0; i < sources.size(); i++) {
             Hit h = sources.get(i);
-            html.append("<li id=\"").append(id).append('-').append(i + 1).append("\"><b>").append(esc(h.citation()))
-                    .append("</b>").append(h.heading().isEmpty() ? "" : " · " + esc(h.heading())).append(": ")
-                    .append(esc(abbreviate(h.text()))).append("</li>");
+            html.append("<li id=\"").append(id).append('-').append(i + 1).append("\"><b>").append(Html.escape(h.citation()))
+                    .append("</b>").append(h.heading().isEmpty() ? "" : " · " + Html.escape(h.heading())).append(": ")
+                    .append(Html.escape(abbreviate(h.text()))).append("</li>");
         }
         html.append("</ol></div>");
         return new MimeBundle().put("text/html", html.toString()).put("text/plain", toString());
@@ -65,9 +66,5 @@ public record Answer(String question, String text, List<Hit> sources, String mod
     private static String abbreviate(String s) {
         String one = s.replaceAll("\\s+", " ").strip();
         return one.length() > 300 ? one.substring(0, 300) + "…" : one;
-    }
-
-    private static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -3,7 +3,6 @@ package yardstick.magics.track;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -145,9 +144,5 @@ final class MlflowBackend implements TrackerBackend {
         Throwable root = e;
         while (root.getCause() != null) root = root.getCause();
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    }
-
-    static URI uri(String s) {
-        return URI.create(s);
     }
 }

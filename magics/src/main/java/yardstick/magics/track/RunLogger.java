@@ -109,10 +109,6 @@ final class RunLogger implements AutoCloseable {
         return offline;
     }
 
-    Path spoolFile() {
-        return spool.file();
-    }
-
     /** Warnings gathered since the last call, for the notebook to print. */
     List<String> takeWarnings() {
         List<String> out = new ArrayList<>();

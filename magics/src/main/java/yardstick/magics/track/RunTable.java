@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.mlflow.api.proto.Service;
-import org.mlflow.tracking.MlflowClientException;
-import org.mlflow.tracking.MlflowHttpException;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -26,13 +24,17 @@ public final class RunTable {
         if (max < 1) throw new IllegalArgumentException("--max must be at least 1, not " + max);
         List<Service.Run> runs;
         try {
-            runs = t.client().searchRuns(List.of(t.experimentId()), filter == null ? "" : filter,
-                    Service.ViewType.ACTIVE_ONLY, max, List.of("attributes.start_time DESC")).getItems();
-        } catch (MlflowHttpException e) {
-            if (e.getStatusCode() == 400) throw new IllegalArgumentException("bad filter '" + filter + "': " + e.getBodyMessage(), e);
-            throw new IllegalStateException("the tracker at " + t.trackerName() + " failed: " + MlflowBackend.message(e), e);
-        } catch (MlflowClientException e) {
-            throw new IllegalStateException("the tracker at " + t.trackerName() + " is unreachable: " + MlflowBackend.message(e), e);
+            runs = RunSearch.search(t.uri(), t.authorization(), t.experimentId(), filter, max,
+                    List.of("attributes.start_time DESC"));
+        } catch (RunSearch.Refused e) {
+            if (e.status == 400) throw new IllegalArgumentException("bad filter '" + filter + "': " + e.getMessage());
+            throw new IllegalStateException("the tracker at " + t.trackerName() + " refused the search: " + e.status
+                    + " " + e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the tracker at " + t.trackerName() + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while searching runs", e);
         }
         return table(t.experimentName(), runs);
     }

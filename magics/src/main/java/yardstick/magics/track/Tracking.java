@@ -84,6 +84,7 @@ public final class Tracking implements AutoCloseable {
     private final TrackerServer embedded;
     private final URI uri;
     private final MlflowClient client;
+    private final String authorization;
     private final MlflowBackend backend;
     private final RunLogger logger;
     private final PrintStream err;
@@ -99,6 +100,7 @@ public final class Tracking implements AutoCloseable {
             embedded = null;
             uri = null;
             client = null;
+            authorization = null;
             backend = null;
             logger = null;
             return;
@@ -116,7 +118,7 @@ public final class Tracking implements AutoCloseable {
                 ? new BasicMlflowHostCreds(uri.toString(), settings.token())
                 : new BasicMlflowHostCreds(uri.toString(), settings.username(), settings.password());
         client = new MlflowClient(creds);
-        String auth = settings.token() != null ? "Bearer " + settings.token()
+        String auth = authorization = settings.token() != null ? "Bearer " + settings.token()
                 : settings.username() != null && settings.password() != null
                         ? "Basic " + java.util.Base64.getEncoder().encodeToString((settings.username() + ":"
                                 + settings.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8))
@@ -206,6 +208,12 @@ public final class Tracking implements AutoCloseable {
 
     public URI uri() {
         return uri;
+    }
+
+    /** The Authorization header this tracker is reached with, or null. */
+    String authorization() {
+        requireEnabled();
+        return authorization;
     }
 
     /** The MLflow client for reading runs back. */

@@ -50,11 +50,6 @@ public final class ArtifactClient {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     }
 
-    /** A client for a server reached with a bearer token (MLFLOW_TRACKING_TOKEN). */
-    public static ArtifactClient withToken(URI trackingUri, String token) {
-        return new ArtifactClient(trackingUri, "Bearer " + token);
-    }
-
     /** A client configured as MLflow clients are: MLFLOW_TRACKING_URI with a token or a username and password. */
     public static ArtifactClient fromEnvironment(Map<String, String> env) {
         String uri = env.get("MLFLOW_TRACKING_URI");

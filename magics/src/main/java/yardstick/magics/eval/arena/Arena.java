@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -143,14 +142,5 @@ public final class Arena {
 
     private static String battleId(String key, String a, String b) {
         return key + "\n" + (a.compareTo(b) < 0 ? a + "\n" + b : b + "\n" + a);
-    }
-
-    static Map<String, Object> shown(Battle b) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("key", b.key());
-        m.put("input", b.row());
-        m.put("A", b.outputA());
-        m.put("B", b.outputB());
-        return m;
     }
 }

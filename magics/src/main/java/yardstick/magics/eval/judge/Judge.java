@@ -14,6 +14,7 @@ import yardstick.magics.eval.Rating;
 import yardstick.magics.eval.Ratings;
 import yardstick.magics.eval.Score;
 import yardstick.magics.eval.Scorer;
+import yardstick.magics.eval.SetJudge;
 import yardstick.magics.llm.LlmException;
 import yardstick.magics.llm.Message;
 import yardstick.magics.llm.Model;
@@ -23,7 +24,7 @@ import yardstick.magics.llm.Model;
  * with a rationale. An answer without a 1–5 score is a judge failure (recorded as such, never as a zero). Few-shot
  * examples never include the item being judged, so calibrating on rated rows does not show the judge the answer.
  */
-public final class Judge {
+public final class Judge implements SetJudge {
     static final String SYSTEM = "You grade one answer against a rubric. Reply with exactly two lines:\n"
             + "Score: N   (an integer from 1, worst, to 5, best)\nRationale: one or two sentences.";
     private static final Pattern SCORE_LINE = Pattern.compile("(?im)^[\\s*#>_-]*score[\\s*_]*[:=][\\s*_]*([0-9]+(?:\\.[0-9]+)?)(\\s*/\\s*5)?");
@@ -156,6 +157,7 @@ public final class Judge {
     }
 
     /** The judge as the {@code judge} scorer of {@code %%eval}. */
+    @Override
     public Scorer scorer() {
         return new Scorer() {
             public String name() {

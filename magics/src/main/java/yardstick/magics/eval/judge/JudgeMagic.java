@@ -49,8 +49,7 @@ public final class JudgeMagic implements Magic {
             if (a.positionals().size() != 2 || !a.positionals().get(0).equals("calibrate")) throw new MagicException("usage: " + usage());
             String set = a.positionals().get(1);
             Evals.set(set);  // an unknown set is named as such, not as a set without a judge
-            Judge j = Evals.judge(set);
-            if (j == null) throw new MagicException("set " + set + " has no judge: define one with %%judge " + set + " --model M");
+            if (!(Evals.judge(set) instanceof Judge j)) throw new MagicException("set " + set + " has no judge: define one with %%judge " + set + " --model M");
             Bootstrap bootstrap;
             try {
                 bootstrap = new Bootstrap(a.intOption("--rounds", Bootstrap.DEFAULT_ROUNDS), a.intOption("--seed", (int) Bootstrap.DEFAULT_SEED));

@@ -1,7 +1,6 @@
 package yardstick.magics.rag.index;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,10 +25,6 @@ public record BuildReport(int files, int embeddedFiles, int unchangedFiles, int 
             sb.append("skipped ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
         }
         return sb.toString();
-    }
-
-    public List<String> skippedSources() {
-        return skipped.keySet().stream().sorted().toList();
     }
 
     @Override

@@ -1,8 +1,9 @@
-package yardstick.magics.rag.bench;
+package yardstick.bench.rag;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import yardstick.kernel.bench.Bench;
 import yardstick.magics.rag.Rag;
 import yardstick.magics.rag.RagIndex;
 import yardstick.magics.rag.embed.Embedders;
@@ -15,7 +16,28 @@ import yardstick.magics.rag.index.IndexOptions;
  * chunks), then reports nDCG@10, MRR@10 and recall@100 of bm25, vector and hybrid over the training queries.
  * Documents are ranked by their best chunk. Usage: {@code SciFactBench DATA_DIR [INDEX_DIR] [CHUNK_TOKENS]}.
  */
-public final class SciFactBench {
+public final class SciFactBench implements Bench {
+    @Override
+    public String name() {
+        return "scifact";
+    }
+
+    @Override
+    public String arguments() {
+        return "[DATA_DIR] [INDEX_DIR] [CHUNK_TOKENS]";
+    }
+
+    @Override
+    public String summary() {
+        return "retrieval quality on SciFact";
+    }
+
+    @Override
+    public int run(List<String> args) throws Exception {
+        main(args.toArray(String[]::new));
+        return 0;
+    }
+
     public static void main(String[] args) throws Exception {
         Path data = Path.of(args.length > 0 ? args[0] : "../shared/data/scifact");
         Path indexDir = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("scifact-index");

@@ -1,4 +1,4 @@
-package yardstick.magics.eval.bench;
+package yardstick.bench.eval;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -14,6 +14,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.Table;
+import yardstick.kernel.bench.Bench;
 import yardstick.kernel.display.Png;
 import yardstick.magics.eval.Score;
 import yardstick.magics.eval.Scorer;
@@ -25,10 +26,31 @@ import yardstick.magics.plot.Plots;
 
 /**
  * The eval and plot numbers issue 7 asks for, printed as a table: each case warmed up, then the median of several
- * timed runs. {@code java -cp ... yardstick.magics.eval.bench.EvalBench}
+ * timed runs. {@code java -cp ... yardstick.bench.eval.EvalBench}
  */
-public final class EvalBench {
-    private EvalBench() {}
+public final class EvalBench implements Bench {
+    @Override
+    public String name() {
+        return "eval";
+    }
+
+    @Override
+    public String arguments() {
+        return "";
+    }
+
+    @Override
+    public String summary() {
+        return "eval statistics and charts";
+    }
+
+    @Override
+    public int run(List<String> args) throws Exception {
+        main(args.toArray(String[]::new));
+        return 0;
+    }
+
+    public EvalBench() {}  // a Bench service
 
     record Row(String what, double ms, double limitMs, String note) {}
 

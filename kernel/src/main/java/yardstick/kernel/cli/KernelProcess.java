@@ -1,4 +1,4 @@
-package yardstick.kernel.bench;
+package yardstick.kernel.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;

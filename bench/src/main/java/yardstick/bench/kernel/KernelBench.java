@@ -1,4 +1,4 @@
-package yardstick.kernel.bench;
+package yardstick.bench.kernel;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import yardstick.kernel.bench.Bench;
 import yardstick.kernel.cli.Install;
+import yardstick.kernel.cli.KernelProcess;
 import yardstick.kernel.cli.StartupCache;
 import yardstick.kernel.protocol.Json;
 import yardstick.kernel.protocol.KernelClient;
@@ -22,14 +24,40 @@ import yardstick.kernel.protocol.ProtocolException;
  * {@code yardstick bench kernel}: starts this kernel the way its kernelspec does, and ipykernel beside it, and times
  * both through the same client: cold starts, then warm round trips. Prints a table against the targets of the issue.
  */
-public final class KernelBench {
+public final class KernelBench implements Bench {
+    @Override
+    public String name() {
+        return "kernel";
+    }
+
+    @Override
+    public String arguments() {
+        return "[--runs N] [--no-peer]";
+    }
+
+    @Override
+    public String summary() {
+        return "this kernel against ipykernel over the wire";
+    }
+
+    @Override
+    public int run(List<String> args) throws Exception {
+        return main(concat("kernel", args));
+    }
+
+    private static List<String> concat(String first, List<String> rest) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(rest);
+        return all;
+    }
+
     static final String USAGE = "usage: yardstick bench kernel [--runs N] [--no-peer]";
     private static final int WARM_ITERATIONS = 200;
     private static final int WARM_UP = 20;
     private static final Duration COLD_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration WARM_TIMEOUT = Duration.ofSeconds(20);
 
-    private KernelBench() {}
+    public KernelBench() {}  // a Bench service
 
     /** A kernel to measure: how to launch it and its spelling of the measured cells. */
     record Subject(String name, List<String> argv, Map<String, String> env, String assignment, String completion) {}

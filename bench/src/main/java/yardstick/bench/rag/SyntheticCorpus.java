@@ -1,4 +1,4 @@
-package yardstick.magics.rag.bench;
+package yardstick.bench.rag;
 
 import java.util.Random;
 import org.apache.lucene.document.Document;

@@ -1,10 +1,10 @@
-package yardstick.magics.rag.bench;
+package yardstick.bench.rag;
 
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import java.io.InputStream;
@@ -16,9 +16,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.store.FSDirectory;
+import yardstick.kernel.bench.Bench;
 import yardstick.magics.rag.embed.Embedder;
 import yardstick.magics.rag.embed.OnnxEmbedder;
 import yardstick.magics.rag.index.BuildProgress;
@@ -35,7 +36,28 @@ import yardstick.magics.rag.search.ChunkSearcher;
  * chunks (query embedding excluded); incremental re-index of an unchanged 1,000-file corpus. Usage:
  * {@code RagBench [WORK_DIR] [CHUNKS]}.
  */
-public final class RagBench {
+public final class RagBench implements Bench {
+    @Override
+    public String name() {
+        return "rag";
+    }
+
+    @Override
+    public String arguments() {
+        return "[WORK_DIR] [CHUNKS]";
+    }
+
+    @Override
+    public String summary() {
+        return "embeddings, search and re-indexing";
+    }
+
+    @Override
+    public int run(List<String> args) throws Exception {
+        main(args.toArray(String[]::new));
+        return 0;
+    }
+
     private static final List<String[]> ROWS = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {

@@ -1,4 +1,4 @@
-package yardstick.magics.finetune.bench;
+package yardstick.bench.finetune;
 
 import ai.djl.Device;
 import ai.djl.Model;
@@ -27,8 +27,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import yardstick.kernel.bench.KernelProcess;
+import yardstick.kernel.bench.Bench;
 import yardstick.kernel.cli.Install;
+import yardstick.kernel.cli.KernelProcess;
 import yardstick.kernel.cli.Paths;
 import yardstick.kernel.protocol.Json;
 import yardstick.kernel.protocol.KernelClient;
@@ -49,12 +50,33 @@ import yardstick.magics.llm.local.GptConfig;
  * optimizer and loss, no progress, no checkpoints), both in steady state after warm-up steps. (2) An empty cell's
  * round trip through a real kernel process while a job it launched trains beside it, and with no job for reference.
  */
-public final class FinetuneBench {
+public final class FinetuneBench implements Bench {
+    @Override
+    public String name() {
+        return "finetune";
+    }
+
+    @Override
+    public String arguments() {
+        return "[--steps N] [--warmup N] [--rounds N] [--cells N] [--batch N]";
+    }
+
+    @Override
+    public String summary() {
+        return "the trainer and a kernel beside a job";
+    }
+
+    @Override
+    public int run(List<String> args) throws Exception {
+        main(args.toArray(String[]::new));
+        return 0;
+    }
+
     static final String USAGE = "usage: yardstick bench finetune [--steps N] [--warmup N] [--rounds N] [--cells N] [--batch N]";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private FinetuneBench() {}
+    public FinetuneBench() {}  // a Bench service
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--bare-loop")) {
