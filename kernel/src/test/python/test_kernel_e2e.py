@@ -384,6 +384,8 @@ class ExecuteTest(unittest.TestCase):
         column = code.split("\n")[2].index("42") + 1
         self.assertIn("line 3, column %d" % column, error_text(c))
         self.assertIn("incompatible types", error_text(c))
+        # As Python on a SyntaxError, the cell ran nothing: its earlier declarations do not exist.
+        self.assertEqual("error", self.k.execute("okA")[0]["content"]["status"])
 
     def test_compile_error_after_comments_counts_cell_lines(self):
         code = "// a comment\n\n/* and a\n block */ int fine = 1;\nint bad = \"x\";"
@@ -405,6 +407,20 @@ class ExecuteTest(unittest.TestCase):
         self.assertRegex(tb, r"boom\(cell \[\d+\] line 2\)")
         self.assertRegex(tb, r"line 3\)")
         self.assertEqual(1, len(of_type(msgs, "error")))
+
+    def test_traceback_is_coloured_with_cell_frames_first_and_library_frames_folded(self):
+        code = "int parse(String s) { return Integer.parseInt(s); }\nparse(\"x\");"
+        c = self.k.execute(code)[0]["content"]
+        self.assertEqual("error", c["status"])
+        tb = c["traceback"]
+        self.assertTrue(tb[0].startswith("\x1b[1;31m") and "NumberFormatException" in tb[0], tb[0])
+        frames = [line for line in tb if line.startswith("\tat ")]
+        self.assertRegex(frames[0], r"^\tat \x1b\[0;32mparse\(cell \[\d+\] line 1\)")
+        self.assertEqual(2, len(frames), tb)
+        folded = [line for line in tb if "library frame" in line]
+        self.assertEqual(1, len(folded), tb)
+        self.assertRegex(folded[0], r"\.\.\. \d+ library frames, innermost (java\.base/)?java\.lang\.NumberFormatException")
+        self.assertGreater(tb.index(folded[0]), tb.index(frames[-1]), "the cell's frames come first")
 
     def test_value_whose_to_string_throws_is_a_cell_error(self):
         reply, msgs = self.k.execute(
@@ -553,6 +569,34 @@ class CompleteInspectTest(unittest.TestCase):
             self.assertTrue(c["found"], (code, cursor))
             self.assertIn(expected, c["data"]["text/plain"], (code, cursor))
 
+    def test_inspect_renders_javadoc_as_html_and_clean_text(self):
+        c = self.inspect("Integer.parseInt", len("Integer.parseInt"))
+        self.assertTrue(c["found"], c)
+        text, html = c["data"]["text/plain"], c["data"]["text/html"]
+        self.assertIn("parseInt(String s)", text)
+        for raw in ("{@code", "{@link", "<p>", "@param", "@return"):
+            self.assertNotIn(raw, text)
+        self.assertIn("Parameters:\n  s - ", text)
+        self.assertIn("Returns:\n", text)
+        self.assertIn("<code>", html)
+        self.assertNotIn("{@code", html)
+
+    def test_question_mark_shows_documentation_and_double_shows_source(self):
+        for cell in ("?Integer.parseInt", "Integer.parseInt?"):
+            reply, msgs = self.k.execute(cell)
+            self.assertEqual("ok", reply["content"]["status"], (cell, error_text(reply["content"])))
+            [page] = of_type(msgs, "display_data")
+            self.assertIn("Parameters:", page["content"]["data"]["text/plain"], cell)
+            self.assertIn("text/html", page["content"]["data"], cell)
+            self.assertEqual([], of_type(msgs, "execute_result"))
+        self.k.execute("int helpTarget(int v) { return v * 3; }")
+        reply, msgs = self.k.execute("??helpTarget")
+        [page] = of_type(msgs, "display_data")
+        self.assertIn("return v * 3;", page["content"]["data"]["text/plain"])
+        reply, msgs = self.k.execute("noSuchThing?")
+        self.assertEqual("ok", reply["content"]["status"])
+        self.assertIn("Object `noSuchThing` not found.", stream_text(msgs))
+
     def test_inspect_nothing(self):
         c = self.inspect("   ", 1)
         self.assertFalse(c["found"])
@@ -630,6 +674,19 @@ class StdinTest(unittest.TestCase):
         self.assertEqual("name? ", req["content"]["prompt"])
         self.assertFalse(req["content"]["password"])
         self.assertEqual('"Hi Ada"', of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"])
+
+    def test_text_printed_before_the_prompt_is_sent_before_it(self):
+        msg_id = self.k.kc.execute('System.out.print("Before the question. ");\n"Hi " + input("name? ")', allow_stdin=True)
+        req = self.k.kc.get_stdin_msg(timeout=10)
+        self.assertEqual("input_request", req["msg_type"])
+        # The kernel hands the cell's output to IOPub before it asks; no answer is given until it has arrived.
+        self.k.wait_iopub(msg_id, lambda m: m["msg_type"] == "stream" and "Before the question" in m["content"]["text"],
+                          10, "the text printed before input()")
+        self.k.kc.input("Ada")
+        reply = self.k.reply(msg_id)
+        self.k.wait_idle(msg_id)
+        self.assertEqual("ok", reply["content"]["status"], error_text(reply["content"]))
+        self.assertEqual("Before the question. ", stream_text(self.k.iopub[msg_id]))
 
     def test_no_stdin_is_a_clear_error(self):
         for code in ('input("name? ")', "System.in.read()"):

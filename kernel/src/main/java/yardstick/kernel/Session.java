@@ -5,14 +5,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import jdk.jshell.SourceCodeAnalysis;
 import yardstick.kernel.comm.CommManager;
+import yardstick.kernel.core.Interpreter;
 import yardstick.kernel.display.MimeBundle;
 import yardstick.kernel.display.Renderers;
 import yardstick.kernel.eval.CellError;
 import yardstick.kernel.eval.JavaEvaluator;
+import yardstick.kernel.eval.Javadoc;
 import yardstick.kernel.eval.Outcome;
 import yardstick.kernel.guard.ExitGuard;
 import yardstick.kernel.guard.SystemExit;
+import yardstick.kernel.history.History;
 import yardstick.kernel.magic.CellFailure;
 import yardstick.kernel.magic.Environment;
 import yardstick.kernel.magic.Magic;
@@ -29,7 +35,9 @@ import yardstick.kernel.output.RoutingOutputStream;
  * magics, renderers and comms. JShell starts on a background thread at construction, so a kernel can answer
  * kernel_info at once while the first cell waits only for what is left of the warm-up.
  */
-public final class Session implements AutoCloseable {
+public final class Session implements Interpreter {
+    public static final String VERSION = version();
+    private static final Pattern MAGIC_PREFIX = Pattern.compile("(?m)^\\s*(%%?)(\\w*)$");
     private static volatile Session active;
 
     private final CompletableFuture<JavaEvaluator> evaluator;
@@ -39,6 +47,7 @@ public final class Session implements AutoCloseable {
     private final Path workingDirectory;
     private volatile Thread magicThread;
     private volatile boolean closed;
+    private volatile History history;
 
     public Session(Path workingDirectory, CommManager comms) {
         // Libraries log through SLF4J: warnings reach the cell's stderr, their info chatter does not.
@@ -55,6 +64,85 @@ public final class Session implements AutoCloseable {
                 List.of(Notebook.class.getName()), List.of(Notebook.class.getName() + ".*"))));
         active = this;
         ExitGuard.sessionOpened();
+    }
+
+    private static String version() {
+        String v = Session.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0" : v;
+    }
+
+    /** Keeps the cells run with {@code store} in this history, which history requests then read. */
+    public Session keepHistory(History history) {
+        this.history = history;
+        return this;
+    }
+
+    @Override
+    public Info info() {
+        int feature = Runtime.version().feature();
+        return new Info("yardstick", VERSION, "Yardstick " + VERSION + ": Java " + Runtime.version() + " (JShell)",
+                "java", Runtime.version().toString(), "text/x-java-source", ".jshell", "java", "text/x-java",
+                List.of(new HelpLink("Java " + feature + " API", "https://docs.oracle.com/en/java/javase/" + feature + "/docs/api/"),
+                        new HelpLink("JShell guide", "https://docs.oracle.com/en/java/javase/" + feature + "/jshell/")));
+    }
+
+    /**
+     * Runs a cell and renders its value: the one execute-and-render step of the Jupyter kernel and of a headless
+     * run. A value whose own code (its toString) fails to render is the cell's error.
+     */
+    @Override
+    public Execution execute(Cell cell, OutputSink sink) {
+        History h = history;
+        if (cell.store() && h != null) h.add(cell.executionCount(), cell.code());
+        Outcome outcome = execute(cell.code(), sink, "cell [" + cell.executionCount() + "]");
+        if (!outcome.ok()) return new Execution(null, outcome.error());
+        if (!outcome.hasValue() || cell.silent()) return Execution.NOTHING;
+        Rendered r = renderResult(outcome.value());
+        return r.error() != null ? new Execution(null, r.error()) : new Execution(r.bundle(), null);
+    }
+
+    @Override
+    public Execution evaluate(String expression) {
+        Outcome o = evaluator().valueOf(expression);
+        if (!o.ok()) return new Execution(null, o.error());
+        Rendered r = renderResult(o.value());
+        return new Execution(r.bundle(), r.error());
+    }
+
+    @Override
+    public Completion complete(String code, int cursor) {
+        Matcher m = MAGIC_PREFIX.matcher(code.substring(0, cursor));
+        if (m.find() && m.end() == cursor) {
+            List<String> names = new ArrayList<>();
+            for (Magic magic : magics.all()) if (magic.name().startsWith(m.group(2))) names.add(magic.name());
+            return new Completion(names, m.start(2), cursor);
+        }
+        int[] anchor = new int[1];
+        List<String> found = evaluator().complete(code, cursor, anchor);
+        return new Completion(found, anchor[0], cursor);
+    }
+
+    @Override
+    public MimeBundle inspect(String code, int cursor, int detailLevel) {
+        return help(code, cursor, detailLevel > 0);
+    }
+
+    @Override
+    public Completeness isComplete(String code) {
+        boolean notJava = code.stripLeading().startsWith("%") || HELP.matcher(code.strip()).matches();
+        String status = notJava ? "complete" : evaluator().completeness(code);
+        return new Completeness(status, "incomplete".equals(status) ? "    " : "");
+    }
+
+    @Override
+    public List<History.Entry> history(HistoryQuery q) {
+        History h = history;
+        if (h == null) return List.of();
+        return switch (q.access()) {
+            case "range" -> h.range(q.session(), q.start(), q.stop());
+            case "search" -> h.search(q.pattern(), q.n(), q.unique());
+            default -> h.tail(q.n());
+        };
     }
 
     private static JavaEvaluator warm(JavaEvaluator e) {
@@ -138,7 +226,49 @@ public final class Session implements AutoCloseable {
         return failed(SystemExit.class.getSimpleName(), e.getMessage(), null);
     }
 
+    /** {@code ?name}, {@code name?} (documentation) and {@code ??name}, {@code name??} (and source), as in IPython. */
+    static final Pattern HELP = Pattern.compile("^(\\?{1,2})\\s*([\\w$.]+)\\s*$|^([\\w$.]+)\\s*(\\?{1,2})$");
+
+    /**
+     * Documentation of what is at a cursor, rendered (text/plain and text/html): signatures, Javadoc, and with
+     * {@code source} the source of the cells' own declarations of that name; null when there is none.
+     */
+    public MimeBundle help(String code, int cursor, boolean source) {
+        List<SourceCodeAnalysis.Documentation> docs = evaluator().documentation(code, cursor);
+        List<String> sources = List.of();
+        if (source) {
+            int start = cursor, end = cursor;
+            while (start > 0 && Character.isJavaIdentifierPart(code.charAt(start - 1))) start--;
+            while (end < code.length() && Character.isJavaIdentifierPart(code.charAt(end))) end++;
+            if (end > start) sources = evaluator().sourcesOf(code.substring(start, end));
+        }
+        if (docs.isEmpty() && sources.isEmpty()) return null;
+        StringBuilder text = new StringBuilder(), html = new StringBuilder();
+        for (SourceCodeAnalysis.Documentation d : docs) {
+            Javadoc.Rendered r = Javadoc.render(d.javadoc());
+            text.append(d.signature()).append("\n");
+            html.append("<pre><b>").append(Javadoc.escape(d.signature())).append("</b></pre>");
+            if (!r.text().isEmpty()) text.append("\n").append(r.text()).append("\n\n");
+            html.append(r.html());
+        }
+        for (String src : sources) {
+            text.append("\nSource:\n").append(src).append("\n");
+            html.append("<p><b>Source:</b></p><pre>").append(Javadoc.escape(src)).append("</pre>");
+        }
+        return new MimeBundle().put("text/html", html.toString()).put("text/plain", text.toString().strip());
+    }
+
     private Outcome run(String cell, String label) {
+        Matcher help = HELP.matcher(cell.strip());
+        if (help.matches()) {
+            String name = help.group(2) != null ? help.group(2) : help.group(3);
+            String marks = help.group(1) != null ? help.group(1) : help.group(4);
+            MimeBundle page = help(name, name.length(), marks.length() == 2);
+            OutputSink sink = OutputRoute.current().sink();
+            if (page == null) sink.stream("stdout", "Object `" + name + "` not found.\n");
+            else sink.display(page, java.util.UUID.randomUUID().toString(), false);
+            return new Outcome(false, null, null);
+        }
         String trimmed = cell.stripLeading();
         if (trimmed.startsWith("%%")) {
             int nl = trimmed.indexOf('\n');

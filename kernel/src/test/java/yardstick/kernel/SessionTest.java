@@ -72,6 +72,36 @@ class SessionTest {
     }
 
     @Test
+    void aCompileErrorInAnySnippetRunsNothing() {
+        RecordingSink sink = new RecordingSink();
+        Outcome o = run("int ranFirst = 1;\nSystem.out.println(\"side effect\");\nString wrongType = 42;\nint ranAfter = 3;", sink);
+        assertFalse(o.ok());
+        assertEquals("CompilationException", o.error().ename());
+        assertEquals("", sink.stdout.toString());
+        assertFalse(run("ranFirst").ok(), "a declaration before the failing snippet is dropped again");
+        assertFalse(run("ranAfter").ok());
+    }
+
+    @Test
+    void aRuntimeErrorKeepsWhatRanBeforeIt() {
+        RecordingSink sink = new RecordingSink();
+        Outcome o = run("int ranBefore = 7;\nSystem.out.println(\"printed\");\nInteger.parseInt(\"x\");\nint notReached = 1;", sink);
+        assertFalse(o.ok());
+        assertEquals("NumberFormatException", o.error().ename());
+        assertEquals("printed\n", sink.stdout.toString());
+        assertEquals(7, run("ranBefore").value());
+        assertEquals(0, run("notReached").value(), "declared by the compile pass, its initializer never ran");
+    }
+
+    @Test
+    void aCellsValueIsItsLastSnippetsAfterAllRan() {
+        Outcome o = run("var sb = new StringBuilder();\nsb.append(\"a\");\nsb.append(\"b\");\nsb.toString()");
+        assertTrue(o.ok());
+        assertEquals("ab", o.value());
+        assertFalse(run("sb.length();\nint trailingDecl = 2;").hasValue());
+    }
+
+    @Test
     void compileErrorsPointAtTheCellLineAndColumn() {
         Outcome o = run("int a = 1;\nint b = 2;\nint c = a + missing;\n");
         assertFalse(o.ok());

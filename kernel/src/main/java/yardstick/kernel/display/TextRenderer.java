@@ -3,10 +3,11 @@ package yardstick.kernel.display;
 import java.util.Arrays;
 
 /** Plain text as JShell shows values: strings quoted, arrays expanded, everything else by toString. */
-final class TextRenderer {
+public final class TextRenderer {
     private TextRenderer() {}
 
-    static String text(Object v) {
+    /** The text of a value: the same in a cell's result, in %vars and in a headless run. */
+    public static String text(Object v) {
         if (v == null) return "null";
         if (v instanceof String s) return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
         if (v instanceof Character c) return "'" + c + "'";

@@ -7,16 +7,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.HashMap;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
 import jdk.jshell.ExpressionSnippet;
 import jdk.jshell.JShell;
-import jdk.jshell.JShellException;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.UnresolvedReferenceException;
 import jdk.jshell.VarSnippet;
+import jdk.jshell.spi.ExecutionControl;
 
 /**
  * Java evaluation with JShell in this JVM: cells of many snippets, live result values, errors located in the cell.
@@ -59,44 +62,91 @@ public final class JavaEvaluator implements AutoCloseable {
         if (!o.ok()) throw new IllegalStateException("startup imports failed: " + o.error().evalue());
     }
 
-    /** Evaluates code snippet by snippet, stopping at the first failure. */
+    /**
+     * Evaluates code as Python runs a cell: every snippet is compiled first, and when one does not compile nothing
+     * runs and the declarations the cell added are dropped again; then the snippets run in order, stopping at the
+     * first that throws. (A declaration that replaced an earlier one stays replaced, its initializer not run.)
+     */
     public Outcome evaluate(String code, Location where) {
+        List<SourceSplitter.Piece> pieces = SourceSplitter.split(analysis, code);
+        List<Step> steps = new ArrayList<>();
+        List<Snippet> added = new ArrayList<>();
+        control.defer();
+        List<KernelExecutionControl.Deferred> runs;
+        try {
+            for (SourceSplitter.Piece piece : pieces) {
+                int before = control.deferredCount();
+                Step step = compile(code, piece, where, added);
+                if (step.error() != null) {
+                    control.takeDeferred();
+                    for (int i = added.size() - 1; i >= 0; i--) shell.drop(added.get(i));
+                    return Outcome.failed(step.error());
+                }
+                steps.add(new Step(step.notes(), step.expression(), null, control.deferredCount() > before));
+            }
+        } finally {
+            runs = control.takeDeferred();
+        }
         Outcome last = Outcome.NOTHING;
-        for (SourceSplitter.Piece piece : SourceSplitter.split(analysis, code)) {
-            last = evaluatePiece(code, piece, where);
-            if (!last.ok()) return last;
+        int next = 0;
+        for (Step step : steps) {
+            control.takeLastValue();
+            if (step.runs()) {
+                try {
+                    control.run(runs.get(next++));
+                } catch (ExecutionControl.StoppedException e) {
+                    // reported below, as the control saw it
+                } catch (ExecutionControl.ExecutionControlException e) {
+                    if (control.takeStopped()) return interrupted();
+                    if (!step.notes().isEmpty()) System.err.print(step.notes());
+                    return Outcome.failed(runtimeError(e));
+                }
+                if (control.takeStopped()) return interrupted();
+            }
+            if (!step.notes().isEmpty()) System.err.print(step.notes());
+            last = step.expression() ? Outcome.value(control.takeLastValue()) : Outcome.NOTHING;
         }
         return last;
     }
 
-    private Outcome evaluatePiece(String code, SourceSplitter.Piece piece, Location where) {
+    private static Outcome interrupted() {
+        return Outcome.failed(CellError.of("Interrupted", "the cell was interrupted"));
+    }
+
+    /** One compiled snippet of a cell: notes for stderr, whether its value is the cell's, or why it failed. */
+    private record Step(String notes, boolean expression, CellError error, boolean runs) {}
+
+    private Step compile(String code, SourceSplitter.Piece piece, Location where, List<Snippet> added) {
         List<SnippetEvent> events = shell.eval(piece.source());
-        Object value = control.takeLastValue();
-        if (control.takeStopped()) {
-            return Outcome.failed(CellError.of("Interrupted", "the cell was interrupted"));
-        }
         StringBuilder notes = new StringBuilder();
+        boolean expression = false;
         for (SnippetEvent e : events) {
             if (e.causeSnippet() != null) continue;
             Snippet s = e.snippet();
             origins.put(s.id(), new SnippetOrigin(where.cell(), where.firstLine() + lineOf(code, piece.offset()) - 1));
             if (e.status() == Snippet.Status.REJECTED) {
-                return Outcome.failed(compileError(code, piece, where, s));
+                return new Step("", false, compileError(code, piece, where, s), false);
             }
-            if (e.exception() != null) {
-                return Outcome.failed(runtimeError(e.exception()));
-            }
+            if (e.exception() != null) return new Step("", false, runtimeError(e.exception()), false);
+            if (e.status().isDefined() && !replaces(events, s)) added.add(s);
             if (e.status() == Snippet.Status.RECOVERABLE_DEFINED || e.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
                 notes.append(unresolvedNote(s));
             }
             if (s instanceof ExpressionSnippet
                     || (s instanceof VarSnippet v && v.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND)) {
-                if (notes.length() > 0) System.err.print(notes);
-                return Outcome.value(value);
+                expression = true;
+                break;
             }
         }
-        if (notes.length() > 0) System.err.print(notes);
-        return Outcome.NOTHING;
+        return new Step(notes.toString(), expression, null, false);
+    }
+
+    /** Whether evaluating {@code s} overwrote an earlier snippet (a redefinition), which dropping would not restore. */
+    private static boolean replaces(List<SnippetEvent> events, Snippet s) {
+        for (SnippetEvent e : events) {
+            if (e.causeSnippet() == s && e.status() == Snippet.Status.OVERWRITTEN) return true;
+        }
+        return false;
     }
 
     private String unresolvedNote(Snippet s) {
@@ -131,28 +181,27 @@ public final class JavaEvaluator implements AutoCloseable {
         return new CellError("CompilationException", first, lines);
     }
 
-    private CellError runtimeError(JShellException ex) {
+    private CellError runtimeError(Throwable ex) {
         List<String> lines = new ArrayList<>();
-        String ename;
+        String ename = exceptionName(ex);
         String evalue = String.valueOf(ex.getMessage());
-        if (ex instanceof EvalException ee) {
-            ename = ee.getExceptionClassName();
-            lines.add(ename + (ee.getMessage() == null ? "" : ": " + ee.getMessage()));
-        } else if (ex instanceof UnresolvedReferenceException ue) {
+        if (ex instanceof UnresolvedReferenceException ue) {
             ename = "UnresolvedReferenceException";
             evalue = describe(ue.getSnippet()) + " cannot be used until "
                     + String.join(", ", shell.unresolvedDependencies(ue.getSnippet()).toList()) + " is defined";
             lines.add(ename + ": " + evalue);
-        } else {
-            ename = ex.getClass().getName();
+        } else if (ex instanceof ExecutionControl.ResolutionException) {
+            ename = "UnresolvedReferenceException";
+            evalue = unresolvedAt(ex.getStackTrace());
             lines.add(ename + ": " + evalue);
+        } else {
+            lines.add(ename + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));
         }
         appendFrames(ex, lines);
         Throwable cause = ex.getCause();
         Set<Throwable> seen = new LinkedHashSet<>();
         while (cause != null && seen.add(cause)) {
-            String name = cause instanceof EvalException ce ? ce.getExceptionClassName() : cause.getClass().getName();
-            lines.add("Caused by: " + name + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+            lines.add("Caused by: " + exceptionName(cause) + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
             appendFrames(cause, lines);
             cause = cause.getCause();
         }
@@ -160,11 +209,43 @@ public final class JavaEvaluator implements AutoCloseable {
         return new CellError(ename.substring(dot + 1), evalue, lines);
     }
 
+    private static String exceptionName(Throwable t) {
+        if (t instanceof EvalException e) return e.getExceptionClassName();
+        if (t instanceof ExecutionControl.UserException u) return u.causeExceptionClass();
+        return t.getClass().getName();
+    }
+
+    /** What a call to a method or class that is declared but not yet resolvable says, found by the frame it threw in. */
+    private String unresolvedAt(StackTraceElement[] frames) {
+        if (frames.length > 0) {
+            String method = frames[0].getMethodName();
+            for (jdk.jshell.DeclarationSnippet d : shell.methods().toList()) {
+                if (d.name().equals(method) && shell.status(d) == Snippet.Status.RECOVERABLE_DEFINED) {
+                    return describe(d) + " cannot be used until "
+                            + String.join(", ", shell.unresolvedDependencies(d).toList()) + " is defined";
+                }
+            }
+        }
+        return "the code called something that cannot be used until what it refers to is defined";
+    }
+
     private void appendFrames(Throwable t, List<String> lines) {
+        Map<String, Snippet> wrappers = null;
         for (StackTraceElement f : t.getStackTrace()) {
             String cls = f.getClassName();
             if (cls.startsWith(KernelExecutionControl.class.getName()) || cls.startsWith("jdk.internal.reflect.")
                     || cls.startsWith("java.lang.reflect.Method")) break;
+            Matcher wrap = WRAPPER_CLASS.matcher(cls);
+            if (wrap.lookingAt()) {
+                // A snippet's frame as JShell's own exceptions show it: the user's class, the snippet, its line.
+                if (wrappers == null) wrappers = wrapperClasses();
+                Snippet s = wrappers.get(wrap.group());
+                String user = cls.substring(wrap.end()).replaceFirst("^\\$", "");
+                String method = f.getMethodName().equals("do_it$") ? "" : f.getMethodName();
+                int line = s == null ? f.getLineNumber() : snippetLine(s, f.getLineNumber());
+                f = new StackTraceElement(user, method, s == null ? null : "#" + s.id(), line);
+                cls = user;
+            }
             String file = f.getFileName();
             if (file != null && file.startsWith("#")) {
                 SnippetOrigin o = origins.get(file.substring(1));
@@ -175,6 +256,33 @@ public final class JavaEvaluator implements AutoCloseable {
                 lines.add("\tat " + f);
             }
         }
+    }
+
+    private static final Pattern WRAPPER_CLASS = Pattern.compile("REPL\\.\\$JShell\\$\\d+");
+
+    /** Each live snippet by the name of the class JShell wrapped it in. */
+    private Map<String, Snippet> wrapperClasses() {
+        Map<String, Snippet> m = new HashMap<>();
+        shell.snippets().forEach(s -> {
+            try {
+                m.putIfAbsent(analysis.wrapper(s).fullClassName(), s);
+            } catch (RuntimeException ignored) {
+                // a snippet JShell never wrapped (rejected)
+            }
+        });
+        return m;
+    }
+
+    /** The 1-based line in a snippet's source of a 1-based line of the class JShell wrapped it in. */
+    private int snippetLine(Snippet s, int wrappedLine) {
+        SourceCodeAnalysis.SnippetWrapper w = analysis.wrapper(s);
+        String wrapped = w.wrapped();
+        int pos = 0;
+        for (int l = 1; l < wrappedLine && pos >= 0; l++) pos = wrapped.indexOf('\n', pos) + 1;
+        if (pos <= 0 && wrappedLine > 1) return wrappedLine;
+        while (pos < wrapped.length() && Character.isWhitespace(wrapped.charAt(pos)) && wrapped.charAt(pos) != '\n') pos++;
+        int src = w.wrappedToSourcePosition(pos);
+        return src < 0 ? 1 : lineOf(w.source(), src);
     }
 
     static int lineOf(String code, int offset) {
@@ -204,11 +312,24 @@ public final class JavaEvaluator implements AutoCloseable {
         return Outcome.failed(CellError.of("CompilationException", "not an expression: " + expression));
     }
 
-    /** The declared variables: name, type and JShell's rendering of the value. */
+    /**
+     * The variables a person declared (not JShell's {@code $1} result variables): name, type and the value's text
+     * as a cell's result shows it (arrays in full, by {@code Arrays.deepToString}).
+     */
     public List<String[]> variables() {
         List<String[]> vars = new ArrayList<>();
-        shell.variables().forEach(v -> vars.add(new String[] {v.name(), v.typeName(), safeValue(v)}));
+        shell.variables().forEach(v -> {
+            if (!v.name().startsWith("$")) vars.add(new String[] {v.name(), v.typeName(), valueText(v)});
+        });
         return vars;
+    }
+
+    private String valueText(VarSnippet v) {
+        try {
+            return yardstick.kernel.display.TextRenderer.text(control.liveValue(analysis.wrapper(v).fullClassName(), v.name()));
+        } catch (Exception | LinkageError e) {
+            return safeValue(v);
+        }
     }
 
     private String safeValue(VarSnippet v) {
@@ -238,6 +359,31 @@ public final class JavaEvaluator implements AutoCloseable {
         SourceSplitter.Piece piece = pieceAt(code, cursor);
         String src = code.substring(piece.offset(), Math.max(piece.offset(), Math.min(code.length(), piece.end())));
         return analysis.documentation(src, Math.max(0, cursor - piece.offset()), true);
+    }
+
+    /**
+     * JShell documents a method only with the cursor inside its argument list and a type only at the end of its
+     * name, while front ends send the cursor wherever it is, often on or just after a name: so when the cursor's
+     * place finds nothing, ask again at the end of the name under the cursor, then as if "(" followed that name.
+     */
+    public List<SourceCodeAnalysis.Documentation> documentation(String code, int cursor) {
+        List<SourceCodeAnalysis.Documentation> docs = inspect(code, cursor);
+        int end = cursor;
+        while (end < code.length() && Character.isJavaIdentifierPart(code.charAt(end))) end++;
+        if (!docs.isEmpty() || end == 0 || !Character.isJavaIdentifierPart(code.charAt(end - 1))) return docs;
+        if (end > cursor) docs = inspect(code, end);
+        return docs.isEmpty() ? inspect(code.substring(0, end) + "(", end + 1) : docs;
+    }
+
+    /** The source of what the cells declared under a name (methods, classes, variables), as last defined. */
+    public List<String> sourcesOf(String name) {
+        List<String> sources = new ArrayList<>();
+        shell.snippets().forEach(s -> {
+            if (s instanceof jdk.jshell.DeclarationSnippet d && d.name().equals(name) && shell.status(s).isActive()) {
+                sources.add(s.source().strip());
+            }
+        });
+        return sources;
     }
 
     private SourceSplitter.Piece pieceAt(String code, int cursor) {

@@ -2,6 +2,8 @@ package yardstick.kernel.eval;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import jdk.jshell.execution.LocalExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
@@ -32,6 +34,14 @@ public final class KernelExecutionControl extends LocalExecutionControl {
 
     private volatile Object lastValue;
     private volatile boolean stopped;
+    /** While not null, JShell's requests to run a snippet are recorded here instead of run: see {@link #defer()}. */
+    private List<Deferred> deferred;
+    /** Set by {@link #stop()} from the start of a cell's compilation on, so a stop that comes before its code runs holds. */
+    private volatile boolean stopRequested;
+    private volatile boolean runningDeferred;
+
+    /** A snippet JShell compiled and loaded but whose code has not run yet. */
+    public record Deferred(String className, String methodName) {}
 
     private static final class Invocation {
         final Method doit;
@@ -42,8 +52,61 @@ public final class KernelExecutionControl extends LocalExecutionControl {
         }
     }
 
+    /**
+     * From now until {@link #takeDeferred()}, snippets JShell evaluates are compiled and loaded but not run, so a
+     * cell's snippets can all be compiled before any of them runs.
+     */
+    public void defer() {
+        deferred = new ArrayList<>();
+        stopRequested = false;
+    }
+
+    /** The snippets recorded since {@link #defer()}, in order; snippets run at once again after this call. */
+    public List<Deferred> takeDeferred() {
+        List<Deferred> d = deferred;
+        deferred = null;
+        return d == null ? List.of() : d;
+    }
+
+    /** How many snippets wait to run since {@link #defer()}. */
+    public int deferredCount() {
+        return deferred == null ? 0 : deferred.size();
+    }
+
+    @Override
+    public String invoke(String className, String methodName) throws RunException, InternalException, EngineTerminationException {
+        if (deferred != null) {
+            deferred.add(new Deferred(className, methodName));
+            return "";
+        }
+        return super.invoke(className, methodName);
+    }
+
+    /**
+     * Runs a deferred snippet as JShell would have: its live value is then {@link #takeLastValue()}; what it throws
+     * comes as a {@link UserException} (with its causes), a {@link ResolutionException} or a {@link StoppedException}.
+     */
+    public void run(Deferred d) throws RunException, InternalException, EngineTerminationException {
+        runningDeferred = true;
+        try {
+            super.invoke(d.className(), d.methodName());
+        } finally {
+            runningDeferred = false;
+        }
+    }
+
+    @Override
+    public void stop() throws EngineTerminationException, InternalException {
+        stopRequested = true;
+        super.stop();  // stops code that runs now; code about to run sees stopRequested in invoke
+    }
+
     @Override
     protected String invoke(Method doit) throws Exception {
+        if (runningDeferred && stopRequested) {
+            stopped = true;
+            throw new StoppedException();
+        }
         Invocation inv = new Invocation(doit);
         INVOCATION.set(inv);
         try {
@@ -68,6 +131,13 @@ public final class KernelExecutionControl extends LocalExecutionControl {
             throw e.getCause();
         }
         return null;
+    }
+
+    /** The live value of a snippet's variable, read from the field of the class JShell wrapped it in. */
+    public Object liveValue(String className, String varName) throws Exception {
+        java.lang.reflect.Field f = findClass(className).getDeclaredField(varName);
+        f.setAccessible(true);
+        return f.get(null);
     }
 
     /** The live value of the snippet executed last, cleared by the call. */

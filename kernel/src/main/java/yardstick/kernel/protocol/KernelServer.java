@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.zeromq.SocketType;
@@ -21,7 +20,8 @@ import org.zeromq.ZMQException;
 /**
  * The five sockets of a Jupyter kernel and the loops that serve them. Shell and control each have a thread that
  * receives, verifies and dispatches; IOPub has one sender thread fed by a queue, so any thread may publish; the
- * heartbeat echoes on its own thread. A message that fails verification or parsing is logged and dropped.
+ * heartbeat echoes on its own thread. A message that fails verification or parsing is logged and dropped (answered
+ * with an error when its header could be read); every other message goes to the {@link Dispatcher}.
  */
 public final class KernelServer implements Channels, AutoCloseable {
     /** How often a socket's loop looks up from its receive to see whether the server is closing. */
@@ -31,10 +31,12 @@ public final class KernelServer implements Channels, AutoCloseable {
     private final ConnectionInfo info;
     private final WireCodec codec;
     private final String session = UUID.randomUUID().toString();
-    private final Map<String, RequestHandler> handlers = new ConcurrentHashMap<>();
+    private volatile Dispatcher dispatcher;
     private final BlockingQueue<Message> iopubQueue = new LinkedBlockingQueue<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Object stdinLock = new Object();
+    /** Markers put in the IOPub queue by {@link #flushIOPub()}, each released once the sender thread reaches it. */
+    private final Map<Message, CountDownLatch> iopubMarkers = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
     private final ZContext context = new ZContext(1);
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
@@ -45,9 +47,18 @@ public final class KernelServer implements Channels, AutoCloseable {
         this.codec = new WireCodec(new Signer(info.signatureScheme(), info.key()));
     }
 
-    /** Registers the handler of one request type, e.g. {@code execute_request}. */
-    public KernelServer on(String msgType, RequestHandler handler) {
-        handlers.put(msgType, handler);
+    /**
+     * What answers the messages this server receives: the kernel's core, which frames each in busy/idle status and
+     * hands its reply to {@code reply}, which sends it on the socket the request came from.
+     */
+    @FunctionalInterface
+    public interface Dispatcher {
+        void dispatch(Message request, java.util.function.Consumer<Message> reply);
+    }
+
+    /** Sets the dispatcher; before {@link #start()}. */
+    public KernelServer serve(Dispatcher dispatcher) {
+        this.dispatcher = dispatcher;
         return this;
     }
 
@@ -112,6 +123,11 @@ public final class KernelServer implements Channels, AutoCloseable {
             while (true) {
                 Message m = iopubQueue.take();
                 if (m == STOP) return;
+                CountDownLatch marker = iopubMarkers.remove(m);
+                if (marker != null) {
+                    marker.countDown();
+                    continue;
+                }
                 sendFrames(iopub, codec.encode(m));
             }
         } catch (InterruptedException e) {
@@ -140,29 +156,11 @@ public final class KernelServer implements Channels, AutoCloseable {
     }
 
     private void dispatch(ZMQ.Socket socket, Message request) {
-        RequestHandler handler = handlers.get(request.type());
-        if (handler == null) {
-            Log.warn("no handler for message type " + request.type());
-            if (request.type().endsWith("_request")) {
-                refuse(socket, request, "UnknownRequest", "this kernel does not answer " + request.type());
-            }
-            return;
-        }
-        broadcast(request, "status", Json.object().put("execution_state", "busy"));
-        ObjectNode content;
         try {
-            content = handler.handle(request, this);
+            dispatcher.dispatch(request, reply -> sendFrames(socket, codec.encode(reply)));
         } catch (Throwable e) {
-            // Any Error too (OutOfMemoryError, a class that fails to load): one request fails, the socket's loop lives.
-            content = errorContent(e);
+            Log.warn("dispatch failed: " + stackTrace(e));
         }
-        // Only requests are answered: a comm message whose handler failed gets no "comm_msg" back on shell.
-        if (content != null && request.type().endsWith("_request")) {
-            if (!content.has("status")) content.put("status", "ok");
-            String replyType = request.type().replace("_request", "_reply");
-            sendFrames(socket, codec.encode(request.reply(session, replyType, content)));
-        }
-        broadcast(request, "status", Json.object().put("execution_state", "idle"));
     }
 
     /**
@@ -182,15 +180,6 @@ public final class KernelServer implements Channels, AutoCloseable {
         broadcast(request, "status", Json.object().put("execution_state", "idle"));
     }
 
-    private static ObjectNode errorContent(Throwable e) {
-        String trace = stackTrace(e);
-        ObjectNode c = Json.object().put("status", "error").put("ename", e.getClass().getSimpleName())
-                .put("evalue", String.valueOf(e.getMessage()));
-        c.putArray("traceback").add(trace);
-        Log.warn("handler failed: " + trace);
-        return c;
-    }
-
     private static String stackTrace(Throwable e) {
         StringWriter trace = new StringWriter();
         e.printStackTrace(new PrintWriter(trace));
@@ -202,6 +191,9 @@ public final class KernelServer implements Channels, AutoCloseable {
         if (!parent.content().path("allow_stdin").asBoolean(false)) {
             throw new IOException("this front end does not accept input (allow_stdin is false)");
         }
+        // As ipykernel does: what the cell printed or displayed before asking goes out first, so a front end shows
+        // the question below it rather than above.
+        flushIOPub();
         synchronized (stdinLock) {
             ObjectNode c = Json.object().put("prompt", prompt).put("password", password);
             sendFrames(stdin, codec.encode(parent.reply(session, "input_request", c)));
@@ -218,6 +210,21 @@ public final class KernelServer implements Channels, AutoCloseable {
                 }
             }
             throw new IOException("the kernel is shutting down; no input was received");
+        }
+    }
+
+    /** Waits (up to a second) until every message published so far has been handed to the IOPub socket. */
+    void flushIOPub() {
+        if (!running) return;
+        Message marker = new Message(List.of(), null, null, null, null, List.of());
+        CountDownLatch sent = new CountDownLatch(1);
+        iopubMarkers.put(marker, sent);
+        iopubQueue.add(marker);
+        try {
+            if (!sent.await(1, java.util.concurrent.TimeUnit.SECONDS)) iopubMarkers.remove(marker);
+        } catch (InterruptedException e) {
+            iopubMarkers.remove(marker);
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import javax.lang.model.SourceVersion;
 import yardstick.kernel.Session;
 import yardstick.kernel.comm.CommManager;
-import yardstick.kernel.eval.Outcome;
+import yardstick.kernel.core.Interpreter;
 import yardstick.kernel.magic.Environment;
 
 /**
@@ -53,15 +53,10 @@ public final class NotebookRunner {
                 count++;
                 cell.put("execution_count", count);
                 NotebookSink sink = new NotebookSink(outputs);
-                Outcome o = session.execute(source, sink, "cell [" + count + "]");
-                if (o.ok() && o.hasValue()) {
-                    // As in the kernel: a value whose toString throws fails its cell, not the run.
-                    Session.Rendered r = session.renderResult(o.value());
-                    if (r.error() == null) sink.result(r.bundle(), count);
-                    else o = new Outcome(false, null, r.error());
-                }
+                Interpreter.Execution o = session.execute(new Interpreter.Cell(source, count, false, false), sink);
+                if (o.result() != null) sink.result(o.result(), count);
                 if (!o.ok()) {
-                    sink.error(o.error().ename(), o.error().evalue(), o.error().traceback());
+                    sink.error(o.error().ename(), o.error().evalue(), o.traceback());
                     if (failure == null) {
                         failedCell = i;
                         failure = o.error().ename() + ": " + o.error().evalue();

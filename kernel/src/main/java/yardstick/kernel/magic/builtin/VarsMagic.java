@@ -24,7 +24,7 @@ public final class VarsMagic implements Magic {
 
     @Override
     public String help() {
-        return "Shows every variable declared so far (including JShell's $N result variables) with its type and "
+        return "Shows every variable declared so far (not JShell's $N result variables) with its type and "
                 + "value, as a table.";
     }
 

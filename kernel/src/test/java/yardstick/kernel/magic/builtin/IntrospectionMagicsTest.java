@@ -79,6 +79,17 @@ class IntrospectionMagicsTest {
     }
 
     @Test
+    void varsHidesResultVariablesAndShowsArraysAndDoublesAsResultsDo() {
+        nb.ok("int[][] grid = {{1, 2}, {3}};\ndouble half = 0.5;\ndouble big = 1e21;");
+        nb.ok("40 + 2");
+        Table t = (Table) nb.ok("%vars");
+        for (String name : t.stringColumn("name")) assertFalse(name.startsWith("$"), name);
+        assertEquals("[[1, 2], [3]]", t.stringColumn("value").get(t.stringColumn("name").indexOf("grid")));
+        assertEquals(nb.session.render(0.5).plain(), t.stringColumn("value").get(t.stringColumn("name").indexOf("half")));
+        assertEquals("1.0E21", t.stringColumn("value").get(t.stringColumn("name").indexOf("big")));
+    }
+
+    @Test
     void varsCutsLongValues() {
         nb.ok("String longText = \"x\".repeat(1000);");
         Table t = (Table) nb.ok("%vars");

@@ -1,4 +1,4 @@
-package yardstick.kernel;
+package yardstick.kernel.core;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
