@@ -416,11 +416,6 @@ public final class Finetune {
         return lastLaunched;
     }
 
-    /** This machine's GPUs and the jobs holding them, for {@code %gpus}. */
-    public Map<Integer, String> gpuHolders() {
-        return gpus.holders();
-    }
-
     /**
      * Makes a finished job's model a new version of the registered model {@code name} (created on first use) and
      * returns the version: the run's weights file for a local model, the served model's endpoint for a hosted one.

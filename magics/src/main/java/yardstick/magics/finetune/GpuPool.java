@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
-import yardstick.magics.finetune.gpu.GpuList;
 import yardstick.magics.finetune.gpu.GpuScheduler;
 import yardstick.magics.finetune.gpu.Gpus;
 import yardstick.magics.finetune.gpu.SystemMetrics;
@@ -74,11 +73,6 @@ final class GpuPool implements JobValidator.GpuCount {
         scheduler().release(job);
     }
 
-    /** Who holds each GPU, by index. */
-    Map<Integer, String> holders() {
-        return scheduler().holders();
-    }
-
     static String visibleDevices(List<Integer> gpus) {
         return GpuScheduler.cudaVisibleDevices(gpus);
     }
@@ -86,9 +80,5 @@ final class GpuPool implements JobValidator.GpuCount {
     /** Samples the job's GPUs, CPU and memory into its run, with MLflow's system-metric names, until stopped. */
     static SystemMetrics sample(List<Integer> gpus, TrackedRun run) {
         return SystemMetrics.forJob(gpus, (key, value, step, ts) -> run.metric(key, value, step)).start();
-    }
-
-    GpuList gpus() {
-        return scheduler().gpus();
     }
 }

@@ -27,13 +27,6 @@ public final class CommandJob {
         return List.of("bash", "-c", WRAPPER, "yardstick-job", line, dir.resolve(EXIT_FILE).toAbsolutePath().toString());
     }
 
-    /** The same as one shell word list, for a batch script. */
-    public static String wrappedScript(String line, Path dir) {
-        StringBuilder b = new StringBuilder();
-        for (String w : wrapped(line, dir)) b.append(b.isEmpty() ? "" : " ").append(quote(w));
-        return b.toString();
-    }
-
     /** The recorded exit status, if the command has ended and its wrapper lived to write it. */
     public static OptionalInt exitCode(Path dir) {
         Path f = dir.resolve(EXIT_FILE);
@@ -91,9 +84,5 @@ public final class CommandJob {
             Thread.currentThread().interrupt();
             throw new JobException("interrupted while checking the command", e);
         }
-    }
-
-    static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
     }
 }
