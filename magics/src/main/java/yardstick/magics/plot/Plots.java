@@ -17,6 +17,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
+import yardstick.tracker.ui.Lttb;
 
 /**
  * Charts of Tablesaw tables with XChart, for {@code %plot} and for Java: {@code Plots.line(table, "step", "loss")}.

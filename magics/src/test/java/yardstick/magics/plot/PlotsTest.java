@@ -13,6 +13,7 @@ import org.knowm.xchart.XYChart;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
+import yardstick.tracker.ui.Lttb;
 
 class PlotsTest {
     @Test
