@@ -203,41 +203,18 @@ final class JdbcModelRegistry implements ModelRegistry {
                 description = rs.getString(3);
             }
         }
-        List<Tag> tags = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT key, value FROM registered_model_tags WHERE name = ? ORDER BY key")) {
-            p.setString(1, name);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    tags.add(new Tag(rs.getString(1), rs.getString(2)));
-                }
-            }
-        }
-        List<ModelAlias> aliases = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement(
-                "SELECT alias, version FROM registered_model_aliases WHERE name = ? ORDER BY alias")) {
-            p.setString(1, name);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    aliases.add(new ModelAlias(rs.getString(1), rs.getInt(2)));
-                }
-            }
-        }
+        List<Tag> tags = rows(c, "SELECT key, value FROM registered_model_tags WHERE name = ? ORDER BY key",
+                rs -> new Tag(rs.getString(1), rs.getString(2)), name);
+        List<ModelAlias> aliases = rows(c, "SELECT alias, version FROM registered_model_aliases WHERE name = ? ORDER BY alias",
+                rs -> new ModelAlias(rs.getString(1), rs.getInt(2)), name);
         return new RegisteredModel(name, created, updated, description, latestVersions(c, name), tags, aliases);
     }
 
     /** The newest undeleted version in each stage, by version number. */
     private static List<ModelVersion> latestVersions(Connection c, String name) throws SQLException {
-        List<Integer> numbers = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT MAX(version) FROM model_versions WHERE name = ?"
-                + " AND current_stage <> ? GROUP BY current_stage ORDER BY MAX(version)")) {
-            p.setString(1, name);
-            p.setString(2, ModelStage.DELETED_INTERNAL);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    numbers.add(rs.getInt(1));
-                }
-            }
-        }
+        List<Integer> numbers = rows(c, "SELECT MAX(version) FROM model_versions WHERE name = ?"
+                + " AND current_stage <> ? GROUP BY current_stage ORDER BY MAX(version)", rs -> rs.getInt(1),
+                name, ModelStage.DELETED_INTERNAL);
         List<ModelVersion> versions = new ArrayList<>();
         for (int n : numbers) {
             versions.add(loadVersion(c, name, n));
@@ -461,30 +438,29 @@ final class JdbcModelRegistry implements ModelRegistry {
                         rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), List.of(), List.of());
             }
         }
-        List<Tag> tags = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement(
-                "SELECT key, value FROM model_version_tags WHERE name = ? AND version = ? ORDER BY key")) {
-            p.setString(1, name);
-            p.setInt(2, version);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    tags.add(new Tag(rs.getString(1), rs.getString(2)));
-                }
-            }
-        }
-        List<String> aliases = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement(
-                "SELECT alias FROM registered_model_aliases WHERE name = ? AND version = ? ORDER BY alias")) {
-            p.setString(1, name);
-            p.setInt(2, version);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    aliases.add(rs.getString(1));
-                }
-            }
-        }
+        List<Tag> tags = rows(c, "SELECT key, value FROM model_version_tags WHERE name = ? AND version = ? ORDER BY key",
+                rs -> new Tag(rs.getString(1), rs.getString(2)), name, version);
+        List<String> aliases = rows(c, "SELECT alias FROM registered_model_aliases WHERE name = ? AND version = ? ORDER BY alias",
+                rs -> rs.getString(1), name, version);
         return new ModelVersion(v.name(), v.version(), v.creationTimestamp(), v.lastUpdatedTimestamp(), v.description(),
                 v.currentStage(), v.source(), v.runId(), v.runLink(), v.status(), tags, aliases);
+    }
+
+    /** One row of a result, read into a value. */
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Every row of {@code sql}, with {@code args} bound in order, read by {@code reader}. */
+    private static <T> List<T> rows(Connection c, String sql, RowReader<T> reader, Object... args) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) p.setObject(i + 1, args[i]);
+            List<T> out = new ArrayList<>();
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) out.add(reader.read(rs));
+            }
+            return out;
+        }
     }
 
     // ---- aliases ----
