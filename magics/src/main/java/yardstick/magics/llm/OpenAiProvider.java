@@ -47,26 +47,19 @@ public final class OpenAiProvider implements Provider {
      * {@code keyEnv} names the variable it came from, so a 401 can say which one to set.
      */
     public OpenAiProvider(String baseUrl, String apiKey, String keyEnv, Duration timeout, RetryPolicy retry) {
-        String base = baseUrl.strip();
-        while (base.endsWith("/")) base = base.substring(0, base.length() - 1);
-        this.baseUrl = base;
+        BaseUrl base;
         try {
-            this.endpoint = URI.create(base + "/chat/completions");
+            base = BaseUrl.parse(baseUrl);
         } catch (IllegalArgumentException e) {
-            throw LlmException.fatal("'" + baseUrl + "' is not a URL");
+            throw LlmException.fatal(e.getMessage());
         }
-        if (endpoint.getScheme() == null || !endpoint.getScheme().startsWith("http") || endpoint.getHost() == null) {
-            throw LlmException.fatal("'" + baseUrl + "' is not an http(s) URL");
-        }
+        this.baseUrl = base.value();
+        this.endpoint = base.resolve("/chat/completions");
         this.apiKey = apiKey;
         this.keyEnv = keyEnv == null ? "OPENAI_API_KEY" : keyEnv;
         this.timeout = timeout;
         this.retry = retry;
-        // Plain-http servers (vLLM, Ollama, llama.cpp) get HTTP/1.1: an h2c upgrade offer confuses some of them.
-        this.http = HttpClient.newBuilder()
-                .version(endpoint.getScheme().equals("https") ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
+        this.http = base.newClient();
     }
 
     public String baseUrl() {

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import yardstick.magics.llm.BaseUrl;
 import yardstick.magics.llm.OpenAiProvider;
 import yardstick.magics.llm.RetryPolicy;
 
@@ -50,26 +51,18 @@ public final class FineTuningApi {
      * came from so that a 401 can say which one to set; {@code timeout} bounds each request (uploads included).
      */
     public FineTuningApi(String baseUrl, String apiKey, String keyEnv, RetryPolicy retry, Duration timeout) {
-        String base = baseUrl.strip();
-        while (base.endsWith("/")) base = base.substring(0, base.length() - 1);
-        URI uri;
+        BaseUrl base;
         try {
-            uri = URI.create(base + "/");
+            base = BaseUrl.parse(baseUrl);
         } catch (IllegalArgumentException e) {
-            throw new HostedApiException(0, "'" + baseUrl + "' is not a URL");
+            throw new HostedApiException(0, e.getMessage());
         }
-        if (uri.getScheme() == null || !uri.getScheme().startsWith("http") || uri.getHost() == null) {
-            throw new HostedApiException(0, "'" + baseUrl + "' is not an http(s) URL");
-        }
-        this.baseUrl = base;
+        this.baseUrl = base.value();
         this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
         this.keyEnv = keyEnv == null ? "OPENAI_API_KEY" : keyEnv;
         this.retry = retry;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder()
-                .version(uri.getScheme().equals("https") ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
+        this.http = base.newClient();
     }
 
     public String baseUrl() {
