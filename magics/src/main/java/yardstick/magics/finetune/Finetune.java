@@ -308,9 +308,7 @@ public final class Finetune {
                 Thread.ofVirtual().start(() -> {
                     try {
                         String runId = run.id();
-                        synchronized (this) {
-                            registry.save(registry.get(id).withRunId(runId));
-                        }
+                        registry.update(id, r -> r.withRunId(runId));
                     } catch (RuntimeException e) {
                         // No id (tracking off or unreachable): Models.classifier takes the job id as well.
                     }
@@ -403,8 +401,7 @@ public final class Finetune {
         JobRecord r = registry.get(id);
         if (r.state().done()) throw new JobException("job " + id + " has already ended: " + r.state());
         JobMonitor m = attach(id);
-        r = r.withCancelRequested();
-        registry.save(r);
+        r = registry.update(id, JobRecord::withCancelRequested);
         gpus.cancel(id);
         backend(r.backend()).cancel(r);
         return await(m, Duration.ofSeconds(10));

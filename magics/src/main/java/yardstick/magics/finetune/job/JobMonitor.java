@@ -132,24 +132,29 @@ public final class JobMonitor implements Runnable {
         // The trainer writes its last line just before it exits: give it a moment to be gone.
         JobRecord r = registry.get(id);
         for (int i = 0; i < 25 && backend.alive(r); i++) Thread.sleep(POLL_MS);
-        r = registry.get(id);
-        JobRecord end;
-        if (command) end = commandEnd(r);
-        else if (finished) end = r.ended(JobState.FINISHED, null);
-        else if (r.cancelRequested()) end = r.ended(JobState.KILLED, "cancelled");
-        else if (failure != null) end = r.ended(JobState.FAILED, failure);
-        else end = r.ended(JobState.FAILED, "the trainer stopped without finishing (killed, or out of memory?)");
-        registry.save(end);
+        java.util.OptionalInt code = command ? exitStatus(registry.get(id)) : java.util.OptionalInt.empty();
+        // Decided and saved in one step: the launcher may be recording the run's id at this moment.
+        JobRecord end = registry.update(id, now -> {
+            if (command) return commandEnd(now, code);
+            if (finished) return now.ended(JobState.FINISHED, null);
+            if (now.cancelRequested()) return now.ended(JobState.KILLED, "cancelled");
+            if (failure != null) return now.ended(JobState.FAILED, failure);
+            return now.ended(JobState.FAILED, "the trainer stopped without finishing (killed, or out of memory?)");
+        });
         String tail = end.state() == JobState.FINISHED ? "" : registry.logTail(id, 20);
         for (JobListener l : listeners) l.ended(end, last, result, tail);
         done.complete(end);
     }
 
-    /** A command's end, by the status its wrapper recorded: none recorded means the wrapper was killed too. */
-    private JobRecord commandEnd(JobRecord r) {
+    /** A command's exit status: as its wrapper recorded it in the job folder, else as the backend kept it. */
+    private java.util.OptionalInt exitStatus(JobRecord r) {
         java.util.OptionalInt code = CommandJob.exitCode(registry.dir(id));
+        return code.isPresent() || r.cancelRequested() ? code : backend.exitCode(r);
+    }
+
+    /** A command's end, by its exit status: none recorded means the wrapper was killed too. */
+    private static JobRecord commandEnd(JobRecord r, java.util.OptionalInt code) {
         if (r.cancelRequested()) return r.ended(JobState.KILLED, "cancelled");
-        if (code.isEmpty()) code = backend.exitCode(r);
         if (code.isEmpty()) return r.ended(JobState.FAILED, "the command stopped without an exit status (its process group was killed)");
         if (code.getAsInt() == 0) return r.ended(JobState.FINISHED, null);
         return r.ended(JobState.FAILED, CommandJob.describe(code.getAsInt()));

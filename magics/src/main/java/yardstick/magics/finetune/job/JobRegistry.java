@@ -61,6 +61,13 @@ public final class JobRegistry {
         }
     }
 
+    /** Reads a job's record, changes it and saves it as one step for this registry; returns what was saved. */
+    public synchronized JobRecord update(String id, java.util.function.UnaryOperator<JobRecord> change) {
+        JobRecord r = change.apply(get(id));
+        save(r);
+        return r;
+    }
+
     public synchronized JobRecord get(String id) {
         Path f = dir(id).resolve(RECORD);
         try {

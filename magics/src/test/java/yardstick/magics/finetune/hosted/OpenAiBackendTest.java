@@ -237,7 +237,12 @@ class OpenAiBackendTest {
             JobRecord end = f.await(id, Duration.ofSeconds(30));
             assertEquals(JobState.FINISHED, end.state(), end.reason());
             String tuned = fake.onlyJob().fineTunedModel;
-            assertEquals(12, t.client().getMetricHistory(end.runId(), "loss").size(), "train_loss per step reached the run");
+            // The run's id is recorded once the tracker has answered, beside the job: wait for it.
+            String runId = null;
+            for (int i = 0; i < 100 && (runId = registry.get(id).runId()) == null; i++) Thread.sleep(50);
+            assertNotNull(runId, "the job's run id was recorded");
+            t.flush(Duration.ofSeconds(10));
+            assertEquals(12, t.client().getMetricHistory(runId, "loss").size(), "train_loss per step reached the run");
             ModelRegistry.Version v = new ModelRegistry(t.client(), new yardstick.tracker.client.ArtifactClient(t.uri()))
                     .resolve("models:/pirate/1");
             assertEquals("endpoint", v.kind());
