@@ -69,11 +69,15 @@ class KernelClientTest {
         }
     }
 
-    /** A fresh subscriber misses what was published before it joined; ask until IOPub shows the answer too. */
+    /**
+     * A fresh subscriber misses what was published before it joined, and may join between a request's busy and its
+     * idle: ask until IOPub shows a whole exchange, from its busy on.
+     */
     private static KernelClient.Exchange untilIOPubDelivers(KernelClient client) throws Exception {
         for (int i = 0; i < 50; i++) {
             try {
-                return client.request("kernel_info_request", Json.object(), Duration.ofMillis(500));
+                KernelClient.Exchange x = client.request("kernel_info_request", Json.object(), Duration.ofMillis(500));
+                if (x.iopub().stream().anyMatch(m -> "busy".equals(m.content().path("execution_state").asText()))) return x;
             } catch (TimeoutException notYet) {
                 // the subscription was not in place yet
             }
