@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import yardstick.tracker.model.ErrorCode;
 import yardstick.tracker.model.Experiment;
 import yardstick.tracker.model.LifecycleStage;
 import yardstick.tracker.model.Metric;
+import yardstick.tracker.model.MetricSeries;
 import yardstick.tracker.model.MlflowException;
 import yardstick.tracker.model.Page;
 import yardstick.tracker.model.Param;
@@ -708,6 +710,53 @@ public final class JdbcTrackerStore implements TrackerStore {
             }
             return maxResults == null ? new Page<>(points, null) : PageToken.page(points, offset, maxResults);
         });
+    }
+
+    /**
+     * The unique index metrics_point (run_uuid, key, step, timestamp, value, is_nan) holds every column read here in
+     * this order: a chart's series is one index range, with no table lookups and no sort.
+     */
+    static final String METRIC_SERIES_SQL = "SELECT step, timestamp, value, is_nan FROM metrics"
+            + " WHERE run_uuid = ? AND key = ? ORDER BY step, timestamp, value, is_nan";
+
+    @Override
+    public MetricSeries getMetricSeries(String runId, String key) {
+        return read(c -> {
+            lifecycleOf(c, runId);
+            try (PreparedStatement p = c.prepareStatement(METRIC_SERIES_SQL)) {
+                p.setString(1, runId);
+                p.setString(2, key);
+                p.setFetchSize(10_000);
+                try (ResultSet rs = p.executeQuery()) {
+                    return readSeries(rs);
+                }
+            }
+        });
+    }
+
+    private static MetricSeries readSeries(ResultSet rs) throws SQLException {
+        long[] steps = new long[1024];
+        long[] times = new long[1024];
+        double[] values = new double[1024];
+        int n = 0;
+        int total = 0;
+        while (rs.next()) {
+            total++;
+            double v = rs.getDouble(3);
+            if (rs.getInt(4) == 1 || !Double.isFinite(v)) {
+                continue;
+            }
+            if (n == values.length) {
+                steps = Arrays.copyOf(steps, n * 2);
+                times = Arrays.copyOf(times, n * 2);
+                values = Arrays.copyOf(values, n * 2);
+            }
+            steps[n] = rs.getLong(1);
+            times[n] = rs.getLong(2);
+            values[n++] = v;
+        }
+        return new MetricSeries(Arrays.copyOf(steps, n), Arrays.copyOf(times, n),
+                Arrays.copyOf(values, n), total);
     }
 
     @Override

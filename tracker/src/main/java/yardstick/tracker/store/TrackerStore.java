@@ -4,6 +4,7 @@ import java.util.List;
 import yardstick.tracker.model.DatasetInput;
 import yardstick.tracker.model.Experiment;
 import yardstick.tracker.model.Metric;
+import yardstick.tracker.model.MetricSeries;
 import yardstick.tracker.model.Page;
 import yardstick.tracker.model.Param;
 import yardstick.tracker.model.Run;
@@ -51,8 +52,11 @@ public interface TrackerStore extends AutoCloseable {
 
     void logInputs(String runId, List<DatasetInput> inputs);
 
-    /** A metric's points ordered by step then timestamp; a null {@code maxResults} returns them all. */
+    /** A metric's points in the order they were logged; a null {@code maxResults} returns them all. */
     Page<Metric> getMetricHistory(String runId, String key, Integer maxResults, String pageToken);
+
+    /** A metric's finite points ordered by step then timestamp, as a chart draws them. */
+    MetricSeries getMetricSeries(String runId, String key);
 
     Page<Run> searchRuns(List<String> experimentIds, String filter, ViewType viewType, int maxResults,
             List<String> orderBy, String pageToken);

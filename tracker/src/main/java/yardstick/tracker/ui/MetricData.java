@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import yardstick.tracker.model.Metric;
+import yardstick.tracker.model.MetricSeries;
 import yardstick.tracker.model.MlflowException;
 import yardstick.tracker.model.Run;
 import yardstick.tracker.server.JsonCodec;
@@ -53,8 +53,7 @@ final class MetricData {
         ArrayNode series = out.putArray("series");
         for (String runId : runIds) {
             Run run = store.getRun(runId);
-            List<Metric> history = store.getMetricHistory(runId, key, null, null).items();
-            series.add(series(run, history, maxPoints));
+            series.add(series(run, store.getMetricSeries(runId, key), maxPoints));
         }
         try {
             return new Pages.Response(200, "application/json", JsonCodec.MAPPER.writeValueAsBytes(out),
@@ -64,35 +63,24 @@ final class MetricData {
         }
     }
 
-    private static ObjectNode series(Run run, List<Metric> history, int maxPoints) {
-        List<Metric> finite = new ArrayList<>(history.size());
-        for (Metric m : history) {
-            if (Double.isFinite(m.value())) {
-                finite.add(m);
-            }
-        }
-        // History comes in the order it was logged; a chart's x axis wants steps in order (then time, stably).
-        finite.sort(java.util.Comparator.comparingLong(Metric::step).thenComparingLong(Metric::timestamp));
-        double[] x = new double[finite.size()];
-        double[] y = new double[finite.size()];
+    private static ObjectNode series(Run run, MetricSeries points, int maxPoints) {
+        // Steps may repeat (a metric logged twice at one step): the index keeps x strictly ordered for LTTB.
+        double[] x = new double[points.size()];
         for (int i = 0; i < x.length; i++) {
-            // Steps may repeat (a metric logged twice at one step): the index keeps x strictly ordered for LTTB.
             x[i] = i;
-            y[i] = finite.get(i).value();
         }
-        int[] keep = Lttb.select(x, y, maxPoints);
+        int[] keep = Lttb.select(x, points.values(), maxPoints);
         ObjectNode s = JsonCodec.MAPPER.createObjectNode();
         s.put("run_id", run.info().runId());
         s.put("run_name", run.info().runName());
-        s.put("total", history.size());
+        s.put("total", points.total());
         ArrayNode steps = s.putArray("steps");
         ArrayNode times = s.putArray("timestamps");
         ArrayNode values = s.putArray("values");
         for (int i : keep) {
-            Metric m = finite.get(i);
-            steps.add(m.step());
-            times.add(m.timestamp());
-            values.add(m.value());
+            steps.add(points.steps()[i]);
+            times.add(points.timestamps()[i]);
+            values.add(points.values()[i]);
         }
         return s;
     }

@@ -24,6 +24,7 @@ import yardstick.tracker.model.ErrorCode;
 import yardstick.tracker.model.Experiment;
 import yardstick.tracker.model.LifecycleStage;
 import yardstick.tracker.model.Metric;
+import yardstick.tracker.model.MetricSeries;
 import yardstick.tracker.model.MlflowException;
 import yardstick.tracker.model.Page;
 import yardstick.tracker.model.Param;
@@ -267,6 +268,22 @@ abstract class AbstractStoreTest {
         assertEquals(null, second.nextPageToken());
         // The latest value is still the one at the highest step.
         assertEquals(0.3, store.getRun(id).latestMetrics().getFirst().value());
+    }
+
+    @Test
+    void metricSeriesIsInStepOrderWithOnlyFinitePoints() {
+        String id = newRun("0").info().runId();
+        store.logBatch(id, List.of(new Metric("acc", 0.9, 3000, 3), new Metric("acc", Double.NaN, 10, 4),
+                new Metric("acc", 0.1, 1000, 1), new Metric("acc", Double.POSITIVE_INFINITY, 20, 5)), List.of(), List.of());
+        store.logBatch(id, List.of(new Metric("acc", 0.5, 5000, 2), new Metric("acc", 0.7, 500, 2),
+                new Metric("other", 1, 1, 0)), List.of(), List.of());
+        MetricSeries s = store.getMetricSeries(id, "acc");
+        assertEquals(6, s.total());
+        assertEquals(List.of(1L, 2L, 2L, 3L), java.util.Arrays.stream(s.steps()).boxed().toList());
+        assertEquals(List.of(1000L, 500L, 5000L, 3000L), java.util.Arrays.stream(s.timestamps()).boxed().toList());
+        assertEquals(List.of(0.1, 0.7, 0.5, 0.9), java.util.Arrays.stream(s.values()).boxed().toList());
+        assertEquals(0, store.getMetricSeries(id, "missing").total());
+        fails(ErrorCode.RESOURCE_DOES_NOT_EXIST, () -> store.getMetricSeries("missing", "acc"));
     }
 
     @Test

@@ -42,6 +42,22 @@ class SqliteStoreTest extends AbstractStoreTest {
     }
 
     @Test
+    void chartSeriesIsReadFromTheCoveringIndexWithoutASort() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("nested/dir/tracker.db"));
+                var explain = c.prepareStatement("EXPLAIN QUERY PLAN " + JdbcTrackerStore.METRIC_SERIES_SQL)) {
+            explain.setString(1, "r");
+            explain.setString(2, "k");
+            ResultSet rs = explain.executeQuery();
+            StringBuilder plan = new StringBuilder();
+            while (rs.next()) {
+                plan.append(rs.getString("detail")).append('\n');
+            }
+            assertTrue(plan.toString().contains("USING COVERING INDEX metrics_point"), plan.toString());
+            assertFalse(plan.toString().contains("TEMP B-TREE"), plan.toString());
+        }
+    }
+
+    @Test
     void usesOneFileInWalModeWithAVersionedSchema() throws Exception {
         Path db = dir.resolve("nested/dir/tracker.db");
         assertTrue(Files.isRegularFile(db));
