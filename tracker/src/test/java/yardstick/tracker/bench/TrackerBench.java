@@ -34,12 +34,35 @@ import yardstick.tracker.store.TrackerStore;
  * The tracker's numbers on this machine, printed as a table: start-up, log-batch ingest with the
  * MLflow client, single log-metric requests, runs/search over 10,000 runs, and the raw SQLite insert
  * ceiling. Not a test; run with {@code ./mvnw -q -pl tracker test-compile exec:java}.
+ * {@code -Dexec.args="--peer-url http://127.0.0.1:5055"} also sends the same log-batch workload, through the same
+ * client, to another MLflow server (a real MLflow on SQLite) in the same run and prints the ratio;
+ * {@code --ingest-only} skips the other measures.
  */
 public final class TrackerBench {
     private final List<String[]> rows = new ArrayList<>();
 
+    private final String peerUrl;
+    private final boolean ingestOnly;
+
+    private TrackerBench(String peerUrl, boolean ingestOnly) {
+        this.peerUrl = peerUrl;
+        this.ingestOnly = ingestOnly;
+    }
+
     public static void main(String[] args) throws Exception {
-        new TrackerBench().run();
+        String peer = null;
+        boolean ingestOnly = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--peer-url" -> {
+                    if (i + 1 == args.length) throw new IllegalArgumentException("--peer-url needs a URL");
+                    peer = args[++i];
+                }
+                case "--ingest-only" -> ingestOnly = true;
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--peer-url URL, --ingest-only)");
+            }
+        }
+        new TrackerBench(peer, ingestOnly).run();
         System.exit(0);
     }
 
@@ -51,17 +74,27 @@ public final class TrackerBench {
     private void run() throws Exception {
         Path dir = Files.createTempDirectory("yardstick-bench-");
         try {
-            startup(dir);
-            inProcessStartup(dir);
+            if (!ingestOnly) {
+                startup(dir);
+                inProcessStartup(dir);
+            }
             try (TrackerServer server = TrackerServer.start(TrackerConfig.defaults().withPort(0)
                     .withStore("sqlite:" + dir.resolve("bench.db")).withArtifactRoot(dir.resolve("artifacts")))) {
                 String uri = server.uri().toString();
-                double ingest = batchIngest(uri, 1);
-                batchIngest(uri, 4);
-                singleMetrics(uri);
-                search(server.store(), uri);
-                double raw = rawSqlite(dir.resolve("raw.db"));
-                row("ratio: HTTP log-batch (1 client) / raw SQLite", String.format("%.2f", ingest / raw), "report");
+                double ingest = batchIngest(uri, 1, "");
+                double ingest4 = batchIngest(uri, 4, "");
+                if (peerUrl != null) {
+                    double peer = batchIngest(peerUrl, 1, " on " + peerUrl);
+                    double peer4 = batchIngest(peerUrl, 4, " on " + peerUrl);
+                    row("ratio: log-batch ingest, ours / " + peerUrl + ", 1 client", String.format("%.1fx", ingest / peer), ">= 5x");
+                    row("ratio: log-batch ingest, ours / " + peerUrl + ", 4 clients", String.format("%.1fx", ingest4 / peer4), ">= 5x");
+                }
+                if (!ingestOnly) {
+                    singleMetrics(uri);
+                    search(server.store(), uri);
+                    double raw = rawSqlite(dir.resolve("raw.db"));
+                    row("ratio: HTTP log-batch (1 client) / raw SQLite", String.format("%.2f", ingest / raw), "report");
+                }
             }
         } finally {
             TestFiles.deleteTree(dir);
@@ -150,7 +183,7 @@ public final class TrackerBench {
     }
 
     /** Points per second through runs/log-batch, 1,000 points a request, from {@code clients} MLflow clients. */
-    private double batchIngest(String uri, int clients) throws Exception {
+    private double batchIngest(String uri, int clients, String where) throws Exception {
         int batchesPerClient = clients == 1 ? 300 : 100;
         try (MlflowClient warm = new MlflowClient(uri)) {
             String runId = warm.createRun().getRunId();
@@ -176,8 +209,9 @@ public final class TrackerBench {
         double seconds = (System.nanoTime() - t0) / 1e9;
         pool.shutdown();
         double rate = clients * batchesPerClient * 1000.0 / seconds;
-        row("log-batch ingest, MLflow client, " + clients + " client" + (clients > 1 ? "s" : "") + ", 1000 points/request (points/s)",
-                String.format("%,.0f", rate), ">= 50,000");
+        row("log-batch ingest" + where + ", MLflow client, " + clients + " client" + (clients > 1 ? "s" : "")
+                + ", 1000 points/request (points/s)",
+                String.format("%,.0f", rate), where.isEmpty() ? ">= 50,000" : "report");
         return rate;
     }
 
