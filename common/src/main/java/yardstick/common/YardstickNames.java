@@ -21,8 +21,14 @@ public final class YardstickNames {
     public static final String TRACKER_DATABASE = "tracker.db";
     /** The home's artifact root. */
     public static final String TRACKER_ARTIFACTS = "artifacts";
-    /** The port the home's tracker last served on, so a restarted kernel is found at the same URI. */
-    public static final String TRACKER_PORT_FILE = "tracker.port";
+    /** The home's shared tracker announces itself here (url, pid, instance), so every kernel of the home finds it. */
+    public static final String TRACKER_FILE = "tracker.json";
+    /** Locked while a kernel checks for and starts the home's tracker, so two never start two. */
+    public static final String TRACKER_LOCK_FILE = "tracker.lock";
+    /** The home's shared tracker's output. */
+    public static final String TRACKER_LOG_FILE = "tracker.log";
+    /** {@code in-process} runs the tracker inside the kernel's JVM, ending with it (tests); by default kernels share the home's. */
+    public static final String TRACKER_MODE_ENV = "YARDSTICK_TRACKER_MODE";
 
     /** MLflow's environment contract. */
     public static final String MLFLOW_TRACKING_URI = "MLFLOW_TRACKING_URI";

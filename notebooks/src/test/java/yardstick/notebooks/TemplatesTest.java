@@ -10,22 +10,31 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import yardstick.kernel.cli.Paths;
 import yardstick.kernel.protocol.Json;
 import yardstick.kernel.runner.NotebookRunner;
+import yardstick.tracker.home.HomeTracker;
 
 /** Executes every template headless, as `yardstick run` does, and checks the result is a valid notebook. */
 class TemplatesTest {
     static final Path TEMPLATES = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
     static final Path OUT = TEMPLATES.resolve("target/executed");
+    static final Path HOME = TEMPLATES.resolve("target/yardstick-home");
+
+    /** The templates log to their home's tracker, a process of its own as `yardstick run` starts it: stop it. */
+    @AfterAll
+    static void stopTracker() {
+        HomeTracker.stop(HOME);
+    }
 
     @TestFactory
     Stream<DynamicTest> everyTemplateRunsEndToEnd() throws Exception {
         Files.createDirectories(OUT);
         // The templates log runs and cache answers: keep that state in the build, not in the user's home.
-        System.setProperty(Paths.PROPERTY, Files.createDirectories(TEMPLATES.resolve("target/yardstick-home")).toString());
+        System.setProperty(Paths.PROPERTY, Files.createDirectories(HOME).toString());
         try (Stream<Path> files = Files.list(TEMPLATES)) {
             var templates = files.filter(p -> p.toString().endsWith(".ipynb") && !p.toString().endsWith(".out.ipynb"))
                     .sorted().toList();

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import yardstick.tracker.artifacts.ArtifactRepository;
 import yardstick.tracker.artifacts.ArtifactUris;
+import yardstick.tracker.home.HomeTracker;
 import yardstick.tracker.server.ApiHandler;
 import yardstick.tracker.server.ArtifactHandler;
 import yardstick.tracker.server.HostOriginFilter;
@@ -32,6 +33,8 @@ public final class TrackerServer implements AutoCloseable {
     private final TrackerStore store;
     private final ArtifactRepository artifacts;
     private final URI uri;
+    /** Tells this server from another that took its port later; {@code /health} names it. */
+    private final String instance = java.util.UUID.randomUUID().toString();
 
     private TrackerServer(HttpServer http, ExecutorService executor, TrackerStore store, ArtifactRepository artifacts) {
         this.http = http;
@@ -85,6 +88,7 @@ public final class TrackerServer implements AutoCloseable {
         // Health probes (a load balancer's, Kubernetes') may name the tracker by any address; the answer reveals nothing.
         server.mount("/health", ex -> {
             try (ex) {
+                ex.getResponseHeaders().set(HomeTracker.INSTANCE_HEADER, server.instance);
                 byte[] ok = "OK".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
                 ex.sendResponseHeaders(200, ok.length);
                 ex.getResponseBody().write(ok);
@@ -137,6 +141,11 @@ public final class TrackerServer implements AutoCloseable {
     /** The base URL, such as {@code http://127.0.0.1:5000}; this is the MLflow tracking URI. */
     public URI uri() {
         return uri;
+    }
+
+    /** A random id of this server, sent with every {@code /health} answer. */
+    public String instance() {
+        return instance;
     }
 
     /** The store behind the server, for in-process use. */

@@ -18,7 +18,8 @@ public final class ExperimentMagic implements Magic {
 
     @Override
     public String help() {
-        return "Without arguments shows the experiment this notebook logs to (named after the notebook's path). With a "
+        return "Without arguments shows the experiment this notebook logs to (named after the notebook's path) and the "
+                + "tracker's URL. With a "
                 + "NAME, later runs go to that experiment (created if needed): the session's run so far ends and a new "
                 + "one opens there. End runs opened with %run start first.";
     }
@@ -31,7 +32,8 @@ public final class ExperimentMagic implements Magic {
         if (w.size() > 1) throw new MagicException("one NAME; quote a name with spaces");
         String name = w.isEmpty() ? "" : w.get(0).strip();
         if (name.isEmpty()) {
-            System.out.println("experiment '" + t.experimentName() + "'");
+            // The tracker's URL too: the home's tracker keeps it across kernels, so it can be bookmarked.
+            System.out.println("experiment '" + t.experimentName() + "' on " + t.trackerName() + "/");
             return null;
         }
         try {

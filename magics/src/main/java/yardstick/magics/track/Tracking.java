@@ -2,11 +2,8 @@ package yardstick.magics.track;
 
 import yardstick.common.YardstickNames;
 import yardstick.tracker.model.Tags;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -24,14 +21,15 @@ import yardstick.magics.YardstickHome;
 import yardstick.tracker.TrackerConfig;
 import yardstick.tracker.TrackerServer;
 import yardstick.tracker.client.ArtifactClient;
+import yardstick.tracker.home.HomeTracker;
 
 /**
- * A notebook session's tracking: the tracker (MLFLOW_TRACKING_URI, or an embedded one started on first use), the
- * notebook's experiment, the session's parent run, runs started with {@code %run start}, and the child runs that
- * magics open. One per JVM through {@link #global()}; tests build their own from {@link Settings}.
+ * A notebook session's tracking: the tracker (MLFLOW_TRACKING_URI, else the home's shared tracker, started on first
+ * use when none serves it), the notebook's experiment, the session's parent run, runs started with {@code %run start},
+ * and the child runs that magics open. One per JVM through {@link #global()}; tests build their own from {@link Settings}.
  */
 public final class Tracking implements AutoCloseable {
-    /** Where and how to track; {@code trackingUri} null means "start the embedded tracker under {@code home}". */
+    /** Where and how to track; {@code trackingUri} null means "the tracker of {@code home}". */
     public record Settings(String trackingUri, String token, String username, String password, Path home,
             String experiment, String notebook, boolean enabled) {
 
@@ -106,9 +104,10 @@ public final class Tracking implements AutoCloseable {
             return;
         }
         if (settings.trackingUri() == null) {
-            embedded = startEmbedded(settings.home());
-            uri = embedded.uri();
-            out.println("Yardstick tracker: " + uri + "/ (runs in " + settings.home().resolve("tracker.db") + ")");
+            // The home's tracker outlives this kernel: its URL can be bookmarked, and jobs keep logging to it.
+            embedded = inProcess() ? startInProcess(settings.home()) : null;
+            uri = embedded != null ? embedded.uri() : HomeTracker.ensure(settings.home());
+            out.println("Yardstick tracker: " + uri + "/ (runs in " + settings.home().resolve(YardstickNames.TRACKER_DATABASE) + ")");
         } else {
             embedded = null;
             String u = settings.trackingUri();
@@ -128,29 +127,16 @@ public final class Tracking implements AutoCloseable {
                 Duration.ofSeconds(30));
     }
 
-    /**
-     * The embedded tracker, on the port this home's tracker had last time when that port is free: a fine-tune job
-     * launched by an earlier kernel keeps logging to the URI it was given, so a restarted kernel must be found there.
-     */
-    private static TrackerServer startEmbedded(Path home) {
-        TrackerConfig config = TrackerConfig.defaults().withStore("sqlite:" + home.resolve(YardstickNames.TRACKER_DATABASE))
-                .withArtifactRoot(home.resolve(YardstickNames.TRACKER_ARTIFACTS));
-        Path portFile = home.resolve(YardstickNames.TRACKER_PORT_FILE);
-        TrackerServer server = null;
-        try {
-            int last = Integer.parseInt(Files.readString(portFile).strip());
-            server = TrackerServer.start(config.withPort(last));
-        } catch (IOException | NumberFormatException | UncheckedIOException firstUseOrTaken) {
-            // no earlier port, or another process has it now: any free port
-        }
-        if (server == null) server = TrackerServer.start(config.withPort(0));
-        try {
-            Files.createDirectories(home);
-            Files.writeString(portFile, Integer.toString(server.uri().getPort()));
-        } catch (IOException e) {
-            // the next kernel picks another port; jobs launched now then lose their tracker at a restart
-        }
-        return server;
+    /** A tracker inside this JVM, ending with it: for tests that want no process of their own. */
+    private static TrackerServer startInProcess(Path home) {
+        return TrackerServer.start(TrackerConfig.defaults().withPort(0)
+                .withStore("sqlite:" + home.resolve(YardstickNames.TRACKER_DATABASE))
+                .withArtifactRoot(home.resolve(YardstickNames.TRACKER_ARTIFACTS)));
+    }
+
+    /** {@code YARDSTICK_TRACKER_MODE=in-process}: the tracker runs in this JVM instead of the home's shared one. */
+    static boolean inProcess() {
+        return "in-process".equalsIgnoreCase(YardstickHome.env(YardstickNames.TRACKER_MODE_ENV));
     }
 
     /** This JVM's tracking, created from the notebook's environment on first use. */
@@ -353,7 +339,7 @@ public final class Tracking implements AutoCloseable {
         if (!settings.enabled()) throw new IllegalStateException("tracking is off (YARDSTICK_TRACKING=off)");
     }
 
-    /** Ends open runs, sends or spools what is queued (waiting up to 3 s), and stops the embedded tracker. */
+    /** Ends open runs, sends or spools what is queued (waiting up to 3 s), and stops an in-process tracker. */
     @Override
     public void close() {
         if (logger == null) return;
