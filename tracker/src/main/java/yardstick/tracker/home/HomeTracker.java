@@ -118,7 +118,9 @@ public final class HomeTracker {
     private static URI start(Path home) throws IOException, InterruptedException {
         Path log = home.resolve(YardstickNames.TRACKER_LOG_FILE);
         long logStart = Files.exists(log) ? Files.size(log) : 0;
-        Process p = new ProcessBuilder(command(home)).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        // In the home, not the notebook's folder, which may be deleted while the tracker serves.
+        Process p = new ProcessBuilder(command(home)).directory(home.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
