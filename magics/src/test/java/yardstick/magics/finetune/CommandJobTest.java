@@ -27,9 +27,11 @@ import yardstick.magics.finetune.job.JobRegistry;
 import yardstick.magics.finetune.job.JobSpec;
 import yardstick.magics.finetune.job.JobState;
 import yardstick.magics.finetune.job.LocalBackend;
+import yardstick.common.YardstickNames;
 import yardstick.magics.track.Tracking;
+import yardstick.tracker.home.HomeTracker;
 
-/** Command jobs as real processes (a Python script logging over MLflow's REST API) against the embedded tracker. */
+/** Command jobs as real processes (a Python script logging over MLflow's REST API) against a real tracker. */
 class CommandJobTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
@@ -181,32 +183,45 @@ class CommandJobTest {
     }
 
     /**
-     * The kernel (and its embedded tracker) goes away mid-run; the trainer keeps what the tracker did not take, the next
-     * kernel's tracker comes back on the same port, re-attaches to the job, and every one of 10,000 points arrives.
+     * The home's tracker goes away mid-run (stopped, as a reboot would); the trainer keeps what the tracker did not
+     * take, the next kernel starts the home's tracker again on the same port, re-attaches to the job, and every one of
+     * 10,000 points arrives.
      */
     @Test
-    void aKernelRestartMidRunLosesNoMetric() throws Exception {
-        Finetune first = jobs(tracking);
-        String id = first.launch(command("--steps 10000 --batch 500 --pause 0.15"));
-        String runId = first.registry().get(id).runId();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (first.progress(id).step() < 1000) {
-            assertTrue(System.nanoTime() < deadline, first.logs(id, 10));
-            Thread.sleep(20);
-        }
-        int port = tracking.uri().getPort();
+    void aTrackerRestartMidRunLosesNoMetric() throws Exception {
+        var env = yardstick.kernel.magic.Environment.shared();
+        String wasMode = env.get(YardstickNames.TRACKER_MODE_ENV);
+        env.set(YardstickNames.TRACKER_MODE_ENV, "shared");
+        Path home = tmp.resolve("home");
         tracking.close();
-        tracking = null;
-        Thread.sleep(700);
-        tracking = track(tmp.resolve("home"));
-        assertEquals(port, tracking.uri().getPort(), "the tracker comes back where the trainer looks for it");
-        Finetune second = jobs(tracking);
-        JobRecord r = second.await(id, Duration.ofMinutes(1));
-        assertEquals(JobState.FINISHED, r.state(), () -> r.reason() + "\n" + second.logs(id, 20));
-        assertTrue(second.logs(id, 400).contains("tracker unreachable"), "the restart happened mid-run");
-        List<Service.Metric> loss = tracking.client().getMetricHistory(runId, "loss");
-        assertEquals(10_000, loss.size());
-        assertEquals(10_000, loss.stream().map(Service.Metric::getStep).distinct().count());
+        tracking = track(home);
+        try {
+            Finetune first = jobs(tracking);
+            String id = first.launch(command("--steps 10000 --batch 500 --pause 0.15"));
+            String runId = first.registry().get(id).runId();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (first.progress(id).step() < 1000) {
+                assertTrue(System.nanoTime() < deadline, first.logs(id, 10));
+                Thread.sleep(20);
+            }
+            int port = tracking.uri().getPort();
+            tracking.close();
+            tracking = null;
+            assertTrue(HomeTracker.stop(home));
+            Thread.sleep(700);
+            tracking = track(home);
+            assertEquals(port, tracking.uri().getPort(), "the tracker comes back where the trainer looks for it");
+            Finetune second = jobs(tracking);
+            JobRecord r = second.await(id, Duration.ofMinutes(1));
+            assertEquals(JobState.FINISHED, r.state(), () -> r.reason() + "\n" + second.logs(id, 20));
+            assertTrue(second.logs(id, 400).contains("tracker unreachable"), "the restart happened mid-run");
+            List<Service.Metric> loss = tracking.client().getMetricHistory(runId, "loss");
+            assertEquals(10_000, loss.size());
+            assertEquals(10_000, loss.stream().map(Service.Metric::getStep).distinct().count());
+        } finally {
+            HomeTracker.stop(home);
+            env.set(YardstickNames.TRACKER_MODE_ENV, wasMode);
+        }
     }
 
     /** A finished job's weights become versions of a registered model, and models:/ URIs prompt them. */

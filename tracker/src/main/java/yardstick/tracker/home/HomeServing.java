@@ -72,17 +72,13 @@ public final class HomeServing implements AutoCloseable {
         }
     }
 
-    /** Stops serving and removes the home's file if it still names this tracker. */
+    /**
+     * Stops serving. The home's file stays: no tracker answers as the instance it names, so the next start replaces
+     * it, on the port it names, where bookmarks and running jobs look.
+     */
     @Override
     public void close() {
         if (closed.getAndSet(true)) return;
         server.close();
-        if (TrackerFile.read(home).map(TrackerFile::instance).equals(Optional.of(file.instance()))) {
-            try {
-                Files.deleteIfExists(TrackerFile.path(home));
-            } catch (IOException e) {
-                // the next start finds it stale
-            }
-        }
     }
 }

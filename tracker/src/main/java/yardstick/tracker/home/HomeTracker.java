@@ -53,16 +53,16 @@ public final class HomeTracker {
         return TrackerFile.read(home.toAbsolutePath().normalize()).filter(HomeTracker::answers);
     }
 
-    /** Stops the tracker serving {@code home}; false when none was running. A stale file is removed either way. */
+    /**
+     * Stops the tracker serving {@code home}; false when none was running. Its file stays, so the next one comes back
+     * on the same port. Only a process that answered as the file's instance is signalled, never a pid reused since.
+     */
     public static boolean stop(Path home) {
         Path abs = home.toAbsolutePath().normalize();
         if (!Files.isDirectory(abs)) return false;
         return locked(abs, () -> {
-            Optional<TrackerFile> file = TrackerFile.read(abs);
-            boolean live = file.isPresent() && answers(file.get());
-            // Without its file the tracker stops on its own within seconds; the signal makes it now.
-            Files.deleteIfExists(TrackerFile.path(abs));
-            if (!live) return false;
+            Optional<TrackerFile> file = TrackerFile.read(abs).filter(HomeTracker::answers);
+            if (file.isEmpty()) return false;
             Optional<ProcessHandle> process = ProcessHandle.of(file.get().pid());
             if (process.isPresent()) {
                 process.get().destroy();

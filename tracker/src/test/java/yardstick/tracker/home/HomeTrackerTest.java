@@ -54,8 +54,10 @@ class HomeTrackerTest {
 
         assertTrue(HomeTracker.stop(home));
         assertTrue(process.onExit().get(15, TimeUnit.SECONDS) != null);
-        assertFalse(Files.exists(TrackerFile.path(home)));
+        assertTrue(HomeTracker.running(home).isEmpty());
         assertFalse(HomeTracker.stop(home), "nothing left to stop");
+        // The next one comes back on the port the home's file names.
+        assertEquals(uri.getPort(), HomeTracker.ensure(home).getPort());
     }
 
     @Test
