@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import yardstick.tracker.TrackerConfig;
 import yardstick.tracker.TrackerServer;
 
@@ -23,7 +24,7 @@ public final class HomeServing implements AutoCloseable {
     private final TrackerServer server;
     private final Path home;
     private final TrackerFile file;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private HomeServing(TrackerServer server, Path home, TrackerFile file) {
         this.server = server;
