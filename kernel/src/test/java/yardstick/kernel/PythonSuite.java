@@ -89,7 +89,7 @@ public final class PythonSuite {
     }
 
     /** Runs {@code yardstick install --prefix} in a fresh JVM with this test's class path, as a user would. */
-    private static void install(Path prefix, Path log) throws Exception {
+    static void install(Path prefix, Path log) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-cp", testClassPath(), "yardstick.kernel.cli.Main", "install",
                 "--prefix", prefix.toString())

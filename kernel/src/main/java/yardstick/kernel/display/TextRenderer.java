@@ -2,7 +2,11 @@ package yardstick.kernel.display;
 
 import java.util.Arrays;
 
-/** Plain text as JShell shows values: strings quoted, arrays expanded, everything else by toString. */
+/**
+ * Plain text as JShell shows values: strings quoted, arrays expanded, everything else by toString. That makes the
+ * one rule for numbers: as Java writes them ({@link Double#toString}: {@code 3.0E-4}, {@code 2.0}), the same in a
+ * result, in %vars, in a table's columns and in the parameters a headless run injects.
+ */
 public final class TextRenderer {
     private TextRenderer() {}
 

@@ -94,8 +94,8 @@ public final class NotebookRunner {
     /**
      * A value as Java source that means what the text says in decimal: {@code true}/{@code false}; a whole number as an
      * int, else a long, else a BigInteger (leading zeros are not octal: {@code 010} is ten); a decimal number as a
-     * double, else, when a double cannot hold it ({@code 1e400}, {@code 1e-400}), a BigDecimal; anything else as a
-     * string literal.
+     * double, written as Java writes it and the value then shows ({@code 3e-4} is {@code 3.0E-4}), else, when a double
+     * cannot hold it ({@code 1e400}, {@code 1e-400}), a BigDecimal; anything else as a string literal.
      *
      * @throws IllegalArgumentException for a number too large even for a BigDecimal
      */
@@ -116,7 +116,7 @@ public final class NotebookRunner {
             }
             double d = Double.parseDouble(v);
             if (Double.isInfinite(d) || (d == 0 && exact.signum() != 0)) return "new java.math.BigDecimal(\"" + v + "\")";
-            return v;  // a decimal floating-point literal as written; leading zeros are decimal there already
+            return Double.toString(d);  // as the value will show (TextRenderer), and a Java literal
         }
         StringBuilder sb = new StringBuilder("\"");
         for (char c : v.toCharArray()) {

@@ -159,8 +159,8 @@ class NotebookRunnerTest {
         assertEquals("new java.math.BigInteger(\"99999999999999999999\")", NotebookRunner.javaLiteral("099999999999999999999"));
         assertEquals("new java.math.BigDecimal(\"1e400\")", NotebookRunner.javaLiteral("1e400"));
         assertEquals("new java.math.BigDecimal(\"-1e-400\")", NotebookRunner.javaLiteral("-1e-400"));
-        assertEquals("0e-400", NotebookRunner.javaLiteral("0e-400"));
-        assertEquals("1.5e300", NotebookRunner.javaLiteral("1.5e300"));
+        assertEquals("0.0", NotebookRunner.javaLiteral("0e-400"));
+        assertEquals("1.5E300", NotebookRunner.javaLiteral("1.5e300"));
         assertThrows(IllegalArgumentException.class, () -> NotebookRunner.javaLiteral("1e99999999999"));
     }
 
@@ -195,12 +195,38 @@ class NotebookRunnerTest {
                 value.get("data").get("text/plain").asText());
     }
 
+    /** One rule for a double's text, Java's Double.toString: in a result, %vars, a table and an injected parameter. */
+    @Test
+    void aDoubleShowsTheSameEverywhere(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("d.ipynb");
+        Files.writeString(in, notebook(code("double lr = 0.1;", "parameters"), code("lr"), code("%vars"),
+                code("tech.tablesaw.api.Table.create(\"t\", tech.tablesaw.api.DoubleColumn.create(\"lr\", new double[] {lr, 2}),"
+                        + " tech.tablesaw.api.FloatColumn.create(\"f\", new float[] {0.1f, Float.NaN}))")));
+        Path out = dir.resolve("d.out.ipynb");
+        NotebookRunner.Result r = NotebookRunner.run(in, out, Map.of("lr", "3e-4"), false);
+        assertTrue(r.ok(), r.failure());
+        JsonNode cells = Json.MAPPER.readTree(out.toFile()).get("cells");
+        assertTrue(NotebookFile.source(cells.get(1)).contains("var lr = 3.0E-4;"), NotebookFile.source(cells.get(1)));
+        assertEquals("3.0E-4", cells.get(2).get("outputs").get(0).get("data").get("text/plain").asText());
+        JsonNode vars = cells.get(3).get("outputs").get(0).get("data");
+        assertTrue(vars.get("text/plain").asText().matches("(?s).*lr\\s*\\|\\s*double\\s*\\|\\s*3\\.0E-4.*"), vars.toString());
+        JsonNode table = cells.get(4).get("outputs").get(0).get("data");
+        String html = table.get("text/html").asText(), text = table.get("text/plain").asText();
+        for (String shown : List.of("3.0E-4", "2.0", "0.1")) {
+            assertTrue(html.contains("<td>" + shown + "</td>"), html);
+            assertTrue(text.contains(shown), text);
+        }
+        assertFalse(html.contains("0.0003") || text.contains("0.0003"), html + text);
+        assertFalse(html.contains("0.10000000149011612") || text.contains("0.10000000149011612"), "a float is not widened");
+        assertTrue(html.contains("<td></td>"), "a missing value stays empty: " + html);
+    }
+
     @Test
     void literalsKeepTheirJavaTypes() {
         assertEquals("3", NotebookRunner.javaLiteral("3"));
         assertEquals("30000000000L", NotebookRunner.javaLiteral("30000000000"));
         assertEquals("0.1", NotebookRunner.javaLiteral("0.1"));
-        assertEquals("1e-3", NotebookRunner.javaLiteral("1e-3"));
+        assertEquals("0.001", NotebookRunner.javaLiteral("1e-3"));
         assertEquals("true", NotebookRunner.javaLiteral("true"));
         assertEquals("\"a\\\\b\\n\"", NotebookRunner.javaLiteral("a\\b\n"));
         assertThrows(IllegalArgumentException.class, () -> NotebookRunner.parameter("novalue"));
