@@ -8,8 +8,9 @@ import yardstick.tracker.home.HomeServing;
 import yardstick.tracker.home.HomeTracker;
 
 /**
- * {@code yardstick tracker [options]}: runs the tracker until the process is stopped. {@code yardstick tracker
- * start|stop|status} manage the home's shared tracker, the one kernels use (see {@link HomeTracker}).
+ * {@code yardstick tracker [options]}: runs the tracker until the process is stopped; on the home's own store it is the
+ * home's tracker, which kernels then reuse. {@code yardstick tracker start|stop|status} manage the home's shared
+ * tracker in the background (see {@link HomeTracker}).
  */
 public final class TrackerMain {
     private TrackerMain() {}
@@ -29,11 +30,24 @@ public final class TrackerMain {
             System.exit(2);
             return;
         }
+        // In the foreground on the home's own store, this is the home's tracker: kernels find it through the home's
+        // file instead of starting a second server on the same store.
+        boolean homeStore = config.store().equals(TrackerConfig.defaults().store()) && config.artifactRoot() == null;
+        if (!serveHome && homeStore) {
+            var running = HomeTracker.running(TrackerConfig.yardstickHome());
+            if (running.isPresent()) {
+                System.err.println("yardstick tracker: " + TrackerConfig.yardstickHome() + " is already served at "
+                        + running.get().url() + "/ (pid " + running.get().pid() + "); open it there, stop it with"
+                        + " `yardstick tracker stop`, or give --store for another store");
+                System.exit(1);
+                return;
+            }
+        }
         TrackerServer server;
         HomeServing serving = null;
         try {
-            if (serveHome) {
-                serving = HomeServing.start(config, TrackerConfig.yardstickHome());
+            if (serveHome || homeStore) {
+                serving = HomeServing.start(config, TrackerConfig.yardstickHome(), !serveHome);
                 server = serving.server();
             } else {
                 server = TrackerServer.start(config);

@@ -32,14 +32,19 @@ public final class HomeServing implements AutoCloseable {
         this.file = file;
     }
 
-    /** Starts serving {@code home} and writes its file. */
-    public static HomeServing start(TrackerConfig config, Path home) throws IOException {
+    /**
+     * Starts serving {@code home} and writes its file. With {@code portAsGiven} (a tracker the user started in the
+     * foreground) it listens on the configured port or fails, as the user asked for that port.
+     */
+    public static HomeServing start(TrackerConfig config, Path home, boolean portAsGiven) throws IOException {
         Path abs = home.toAbsolutePath().normalize();
         Files.createDirectories(abs);
         Set<Integer> ports = new LinkedHashSet<>();
-        TrackerFile.read(abs).map(f -> URI.create(f.url()).getPort()).filter(p -> p > 0).ifPresent(ports::add);
+        if (!portAsGiven) {
+            TrackerFile.read(abs).map(f -> URI.create(f.url()).getPort()).filter(p -> p > 0).ifPresent(ports::add);
+        }
         ports.add(config.port());
-        ports.add(0);
+        if (!portAsGiven) ports.add(0);
         TrackerServer server = null;
         UncheckedIOException last = null;
         for (int port : ports) {

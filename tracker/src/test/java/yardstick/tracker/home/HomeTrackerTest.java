@@ -134,6 +134,29 @@ class HomeTrackerTest {
     }
 
     @Test
+    void aForegroundTrackerOnTheHomesStoreIsTheHomesTracker() throws Exception {
+        Process foreground = new ProcessBuilder(javaCommand("--port", "0")).redirectErrorStream(true).start();
+        try {
+            var out = new java.io.BufferedReader(new java.io.InputStreamReader(foreground.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            while (line != null && !line.startsWith("Yardstick tracker listening on ")) line = out.readLine();
+            assertTrue(line != null, "the tracker said where it listens");
+            TrackerFile file = TrackerFile.read(home).orElseThrow();
+            assertEquals(foreground.pid(), file.pid());
+            assertEquals(URI.create(file.url()), HomeTracker.ensure(home), "kernels reuse it, no second server");
+            assertTrue(trackerProcesses().isEmpty(), "nothing started in the background");
+
+            Process second = new ProcessBuilder(javaCommand("--port", "0")).redirectErrorStream(true).start();
+            String said = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(1, second.waitFor(), said);
+            assertTrue(said.contains("is already served at " + file.url()) && said.contains("--store"), said);
+        } finally {
+            foreground.destroy();
+            foreground.waitFor(15, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void theLaunchersCacheNameUsesPosixCksum() throws Exception {
         String text = "a:b/c.jar\nJAVA_VERSION=\"25\"";
         Process p = new ProcessBuilder("cksum").start();
@@ -146,10 +169,13 @@ class HomeTrackerTest {
         assertTrue(HomeTracker.launcherCache(home, "x.jar").getFileName().toString().matches("tracker-\\d+\\.aot"));
     }
 
-    /** {@code TrackerMain COMMAND} in a JVM of its own with this home, as {@code yardstick tracker COMMAND} runs it. */
-    private List<String> javaCommand(String command) {
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-                "-Dyardstick.home=" + home, "-cp", System.getProperty("java.class.path"), "yardstick.tracker.TrackerMain", command);
+    /** {@code TrackerMain ARGS} in a JVM of its own with this home, as {@code yardstick tracker ARGS} runs it. */
+    private List<String> javaCommand(String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-Dyardstick.home=" + home, "-cp", System.getProperty("java.class.path"),
+                "yardstick.tracker.TrackerMain"));
+        command.addAll(List.of(args));
+        return command;
     }
 
     /** The processes serving this home, from their command lines in /proc (ProcessHandle cuts long ones short). */
