@@ -85,7 +85,7 @@ public final class ReviewApi implements HttpHandler {
             items.add(new ReviewItem(items.size(), i.path("key").asText(), input, i.path("context").asText(null), outputs));
         }
         ReviewService.Published p = service.publish(new ReviewService.Request(required(f, "name"), mode, f.path("rubric").asText(""),
-                raters, f.path("per_rater").asInt(0), f.path("expires").asLong(0), f.path("experiment_id").asText(null), items));
+                raters, f.path("per_rater").asInt(0), f.path("expires").asLong(0), f.path("experiment_id").asText(null), f.path("parent_run_id").asText(null), items));
         ObjectNode out = session(p.session(), false);
         ObjectNode links = out.putObject("links");
         p.tokens().forEach((rater, token) -> links.put(rater, ReviewPages.PREFIX + token));

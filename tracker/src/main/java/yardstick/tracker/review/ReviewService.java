@@ -22,6 +22,7 @@ import yardstick.tracker.model.MlflowException;
 import yardstick.tracker.model.Param;
 import yardstick.tracker.model.RunStatus;
 import yardstick.tracker.model.Tag;
+import yardstick.tracker.model.Tags;
 import yardstick.tracker.review.ReviewSession.Mode;
 import yardstick.tracker.store.TrackerStore;
 
@@ -53,7 +54,7 @@ public final class ReviewService {
 
     /** What publishing asks for; {@code perRater} 0 gives every rater every item, {@code expires} 0 never. */
     public record Request(String name, Mode mode, String rubric, List<String> raters, int perRater, long expires,
-            String experimentId, List<ReviewItem> items) {}
+            String experimentId, String parentRunId, List<ReviewItem> items) {}
 
     /** A published session and each rater's link token (shown once, never stored). */
     public record Published(ReviewSession session, Map<String, String> tokens) {}
@@ -136,7 +137,9 @@ public final class ReviewService {
 
     private String startRun(Request r, String id, long now) {
         String experiment = r.experimentId() == null || r.experimentId().isBlank() ? "0" : r.experimentId();
-        String runId = store.createRun(experiment, "review", now, "review " + r.name(), List.of(new Tag(SESSION_TAG, id))).info().runId();
+        List<Tag> tags = new ArrayList<>(List.of(new Tag(SESSION_TAG, id)));
+        if (r.parentRunId() != null && !r.parentRunId().isBlank()) tags.add(new Tag(Tags.PARENT_RUN_ID, r.parentRunId()));
+        String runId = store.createRun(experiment, "review", now, "review " + r.name(), tags).info().runId();
         store.logBatch(runId, List.of(new Metric("items", r.items().size(), now, 0), new Metric("raters", r.raters().size(), now, 0),
                         new Metric("completion", 0, now, 0)),
                 List.of(new Param("review_session", id), new Param("eval_set", r.name()), new Param("mode", r.mode().name().toLowerCase()),
