@@ -58,7 +58,8 @@ public final class RateMagic implements Magic {
                     yield openWidget(comms, new RateSession(set, rater, items)).view();
                 }
                 case STDIN -> onStdin(new RateSession(set, named != null ? named : askRater(), items));
-                case ANSWERS -> fromAnswers(set, items, Answers.path(call.context().workingDirectory(), answers));
+                case ANSWERS -> fromAnswers(set, items, Answers.path(call.context().workingDirectory(), answers),
+                        named != null ? named : defaultRater());
             };
         } catch (EvalException e) {
             throw new MagicException(e.getMessage());
@@ -112,13 +113,13 @@ public final class RateMagic implements Magic {
         return "Rated " + s.done() + "; " + s.remaining() + " left" + (s.remaining() > 0 ? " (run %rate " + s.set() + " again to resume)." : ".");
     }
 
-    static String fromAnswers(String set, List<RateItem> items, Path file) {
+    /** Applies an answers file's ratings; a line without a rater is {@code rater}'s. */
+    static String fromAnswers(String set, List<RateItem> items, Path file, String rater) {
         Map<String, RateSession> sessions = new LinkedHashMap<>();
         int applied = 0, skipped = 0;
         for (JsonNode l : Answers.read(file)) {
             if (!l.has("score")) continue;  // a vote, for %arena
-            String rater = l.path("rater").asText(defaultRater());
-            RateSession s = sessions.computeIfAbsent(rater, r -> new RateSession(set, r, items));
+            RateSession s = sessions.computeIfAbsent(l.path("rater").asText(rater), r -> new RateSession(set, r, items));
             String key = l.path("key").asText(), model = l.path("model").asText();
             boolean known = items.stream().anyMatch(i -> i.key().equals(key) && i.model().equals(model));
             if (!known) throw new EvalException(file.getFileName() + ": no output of '" + model + "' on row " + key + " to rate in " + set);

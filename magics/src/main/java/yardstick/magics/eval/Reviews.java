@@ -24,6 +24,8 @@ import yardstick.magics.track.Tracking;
 public final class Reviews {
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final Duration DEFAULT_EXPIRY = Duration.ofDays(7);
+    /** The links of each set's latest share in this session: the tracker keeps only their hashes. */
+    private static final Map<String, Shared> SHARED = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Reviews() {}
 
@@ -94,7 +96,17 @@ public final class Reviews {
         JsonNode r = client.post("create", req);
         Map<String, String> links = new LinkedHashMap<>();
         r.path("links").fields().forEachRemaining(e -> links.put(e.getKey(), client.base().resolve(e.getValue().asText()).toString()));
-        return new Shared(set, r.path("session_id").asText(), r.path("run_id").asText(), r.path("mode").asText(), r.path("items").asInt(), links);
+        Shared shared = new Shared(set, r.path("session_id").asText(), r.path("run_id").asText(), r.path("mode").asText(),
+                r.path("items").asInt(), Map.copyOf(links));
+        SHARED.put(set, shared);
+        return shared;
+    }
+
+    /** The set's latest share in this session, with its links (they cannot be read back from the tracker). */
+    public static Shared shared(String set) {
+        Shared s = SHARED.get(set);
+        if (s == null) throw new EvalException("set " + set + " has not been shared in this session: %review share " + set + " --raters ann,bob");
+        return s;
     }
 
     private static void arenaItems(String set, List<String> models, ArrayNode items) {
