@@ -97,7 +97,7 @@ public final class Reviews {
         Map<String, String> links = new LinkedHashMap<>();
         r.path("links").fields().forEachRemaining(e -> links.put(e.getKey(), client.base().resolve(e.getValue().asText()).toString()));
         Shared shared = new Shared(set, r.path("session_id").asText(), r.path("run_id").asText(), r.path("mode").asText(),
-                r.path("items").asInt(), Map.copyOf(links));
+                r.path("items").asInt(), java.util.Collections.unmodifiableMap(links));
         SHARED.put(set, shared);
         return shared;
     }
