@@ -42,6 +42,8 @@ public final class ReviewService {
     private final TrackerStore store;
     private final ReviewStore reviews;
     private final SecureRandom random = new SecureRandom();
+    /** Each session's total queue length, fixed at publishing, so progress needs no queue reads per answer. */
+    private final Map<String, Integer> slots = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ReviewService(TrackerStore store) {
         this.store = store;
@@ -209,11 +211,10 @@ public final class ReviewService {
     /** Completion (answers over all queues' lengths) and this rater's count, as metrics of the session's run. */
     private void logProgress(ReviewSession s, String rater, int raterAnswers, long now) {
         if (s.runId() == null) return;
-        int slots = 0;
-        for (RaterQueue q : reviews.queues(s.id())) slots += q.slots().size();
-        int answered = reviews.answers(s.id(), null).size();
+        int total = slots.computeIfAbsent(s.id(), id -> reviews.queues(id).stream().mapToInt(q -> q.slots().size()).sum());
+        int answered = reviews.answerCount(s.id());
         try {
-            store.logBatch(s.runId(), List.of(new Metric("completion", slots == 0 ? 0 : (double) answered / slots, now, answered),
+            store.logBatch(s.runId(), List.of(new Metric("completion", total == 0 ? 0 : (double) answered / total, now, answered),
                     new Metric("answered " + rater, raterAnswers, now, raterAnswers)), List.of(), List.of());
         } catch (MlflowException runGone) {
             // The answer is saved; a deleted run only loses its progress chart.

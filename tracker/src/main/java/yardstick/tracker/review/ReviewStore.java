@@ -24,6 +24,9 @@ public interface ReviewStore {
     /** Saves an answer, replacing the rater's earlier answer to the same item. */
     void answer(String sessionId, Answer answer);
 
+    /** How many answers (skips included) a session has, of all raters. */
+    int answerCount(String sessionId);
+
     /** Answers in a session, of one rater or (null) of all. */
     List<Answer> answers(String sessionId, String rater);
 

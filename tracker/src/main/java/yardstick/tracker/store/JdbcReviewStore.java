@@ -174,6 +174,19 @@ final class JdbcReviewStore implements ReviewStore {
     }
 
     @Override
+    public int answerCount(String sessionId) {
+        return store.read(c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM review_answers WHERE session_id = ?")) {
+                p.setString(1, sessionId);
+                try (ResultSet rs = p.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    @Override
     public List<Answer> answers(String sessionId, String rater) {
         return store.read(c -> {
             List<Answer> out = new ArrayList<>();

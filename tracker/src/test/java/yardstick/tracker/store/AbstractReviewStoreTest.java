@@ -51,6 +51,7 @@ abstract class AbstractReviewStoreTest {
             assertEquals(queues, r.queues("s1"));
             assertEquals(List.of(new Answer("ann", 1, null, "TIE", true, "changed my mind", false, 3000)), r.answers("s1", "ann"));
             assertEquals(2, r.answers("s1", null).size());
+            assertEquals(2, r.answerCount("s1"));
             r.close("s1", 5000);
             r.close("s1", 6000);
             assertEquals(5000L, r.session("s1").closed());
