@@ -18,6 +18,13 @@ final class ReviewClient {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final String PREFIX = "/api/2.0/yardstick/reviews/";
 
+    /** The tracker answered, but not as a Yardstick tracker does: an MLflow or Databricks server has no reviews. */
+    static final class NotYardstick extends EvalException {
+        NotYardstick(String message) {
+            super(message);
+        }
+    }
+
     private final URI base;
     private final String authorization;
 
@@ -53,7 +60,11 @@ final class ReviewClient {
             try {
                 body = JSON.readTree(answer.body());
             } catch (IOException notJson) {
-                throw new EvalException("the tracker at " + base + " answered " + answer.statusCode() + " without JSON: is it a Yardstick tracker?");
+                throw new NotYardstick("the tracker at " + base + " answered " + answer.statusCode()
+                        + " without JSON: reviews need a Yardstick tracker");
+            }
+            if (answer.statusCode() == 404 && "ENDPOINT_NOT_FOUND".equals(body.path("error_code").asText())) {
+                throw new NotYardstick("the tracker at " + base + " has no review endpoints: reviews need a Yardstick tracker");
             }
             if (answer.statusCode() != 200) {
                 throw new EvalException("the tracker refused: " + body.path("message").asText(answer.body()));

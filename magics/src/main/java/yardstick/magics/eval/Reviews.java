@@ -26,6 +26,10 @@ public final class Reviews {
     public static final Duration DEFAULT_EXPIRY = Duration.ofDays(7);
     /** The links of each set's latest share in this session: the tracker keeps only their hashes. */
     private static final Map<String, Shared> SHARED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final long QUIET_MILLIS = 60_000;
+    private static volatile long quietUntil;
+    /** Trackers known to have no review endpoints (MLflow, Databricks): not asked again. */
+    private static final java.util.Set<java.net.URI> WITHOUT_REVIEWS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Reviews() {}
 
@@ -217,12 +221,15 @@ public final class Reviews {
      */
     public static List<Answer> answers(String set, boolean strict) {
         List<Answer> out = new ArrayList<>();
+        // After a failure, ratings and votes do without the tracker for a while instead of waiting on it at each call.
+        if (!strict && System.currentTimeMillis() < quietUntil) return out;
         try {
             Tracking t = Tracking.global();
             if (!t.enabled()) {
                 if (strict) tracking();
                 return out;
             }
+            if (!strict && WITHOUT_REVIEWS.contains(t.uri())) return out;
             ReviewClient client = client(t);
             for (JsonNode s : client.get("list", "name", set).path("sessions")) {
                 JsonNode r = client.get("results", "session_id", s.path("session_id").asText());
@@ -234,9 +241,17 @@ public final class Reviews {
                             a.path("rationale").asText(""), a.path("skipped").asBoolean(), a.path("time").asLong()));
                 }
             }
+        } catch (ReviewClient.NotYardstick e) {
+            WITHOUT_REVIEWS.add(Tracking.global().uri());
+            if (strict) throw e;
+            // An MLflow or Databricks server: there are no review answers to merge, and nothing to warn about.
         } catch (EvalException e) {
             if (strict) throw e;
-            System.err.println("Yardstick: review answers of " + set + " are left out: " + e.getMessage());
+            long now = System.currentTimeMillis();
+            if (now >= quietUntil) {
+                System.err.println("Yardstick: review answers of " + set + " are left out: " + e.getMessage());
+            }
+            quietUntil = now + QUIET_MILLIS;
         }
         return out;
     }

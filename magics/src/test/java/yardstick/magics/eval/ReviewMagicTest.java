@@ -160,6 +160,29 @@ class ReviewMagicTest {
     }
 
     @Test
+    void aTrackerWithoutReviewsLeavesNotebookRatingsAlone() throws Exception {
+        // An MLflow server answers review URLs with a 404 page: ratings go on without reviews, and %review says why.
+        com.sun.net.httpserver.HttpServer mlflow = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        mlflow.createContext("/", ex -> {
+            byte[] page = "<html>Not Found</html>".getBytes();
+            ex.sendResponseHeaders(404, page.length);
+            ex.getResponseBody().write(page);
+            ex.close();
+        });
+        mlflow.start();
+        try {
+            Environment.shared().set("MLFLOW_TRACKING_URI", "http://127.0.0.1:" + mlflow.getAddress().getPort());
+            Tracking.reset();
+            assertEquals(List.of(), Reviews.answers("caps", false));
+            assertTrue(nb.fails("%review status caps").contains("reviews need a Yardstick tracker"));
+        } finally {
+            Tracking.reset();
+            Environment.shared().set("MLFLOW_TRACKING_URI", tracker.uri().toString());
+            mlflow.stop(0);
+        }
+    }
+
+    @Test
     void mistakesAreOneClearLine() {
         assertEquals("%review: name the raters: %review share caps --raters ann,bob", nb.fails("%review share caps"));
         assertTrue(nb.fails("%review share nope --raters ann").contains("no eval set named 'nope'"));
