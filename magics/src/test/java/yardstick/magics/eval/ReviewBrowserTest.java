@@ -20,20 +20,17 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import yardstick.kernel.magic.Environment;
 import yardstick.magics.TestNotebook;
-import yardstick.magics.YardstickHome;
 import yardstick.magics.eval.judge.Calibration;
 import yardstick.magics.eval.judge.Judge;
 import yardstick.magics.eval.stats.Bootstrap;
 import yardstick.magics.track.Tracking;
-import yardstick.tracker.TrackerConfig;
-import yardstick.tracker.TrackerServer;
 
 /**
  * Two raters at once on the real review page in headless Chromium (Debian's chromium and chromium-driver), one on a
@@ -43,24 +40,13 @@ import yardstick.tracker.TrackerServer;
 class ReviewBrowserTest {
     @TempDir
     static Path dir;
-    static TrackerConfig config;
-    static TrackerServer tracker;
+    static LiveTracker tracker;
     static TestNotebook nb;
     static final List<WebDriver> browsers = new ArrayList<>();
-    static String wasTracking, wasUri;
 
     @BeforeAll
     static void start() {
-        System.setProperty(YardstickHome.PROPERTY, dir.resolve("home").toString());
-        config = TrackerConfig.defaults().withPort(0).withStore("sqlite:" + dir.resolve("tracker.db")).withArtifactRoot(dir.resolve("artifacts"));
-        tracker = TrackerServer.start(config);
-        config = config.withPort(tracker.port());
-        Environment env = Environment.shared();
-        wasTracking = env.get("YARDSTICK_TRACKING");
-        wasUri = env.get("MLFLOW_TRACKING_URI");
-        env.set("YARDSTICK_TRACKING", "on");
-        env.set("MLFLOW_TRACKING_URI", tracker.uri().toString());
-        Tracking.reset();
+        tracker = new LiveTracker(dir);
         nb = new TestNotebook(dir);
         EvalSet s = Evals.create("towns");
         String[][] rows = {{"fr", "France", "Paris"}, {"de", "Germany", "Berlin"}, {"it", "Italy", "Rome"}};
@@ -75,11 +61,7 @@ class ReviewBrowserTest {
     static void stop() {
         browsers.forEach(WebDriver::quit);
         nb.close();
-        Tracking.reset();
-        Environment.shared().set("YARDSTICK_TRACKING", wasTracking);
-        Environment.shared().set("MLFLOW_TRACKING_URI", wasUri);
         tracker.close();
-        System.clearProperty(YardstickHome.PROPERTY);
     }
 
     static WebDriver browser(int width, int height) throws Exception {
@@ -97,8 +79,13 @@ class ReviewBrowserTest {
         return b;
     }
 
+    /**
+     * Waits for a page that shows {@code text} and has run its script (so keys pressed next are heard); a page replaced
+     * while it is read (the next item loading) is read again.
+     */
     static void waitFor(WebDriver b, String text) {
-        new WebDriverWait(b, Duration.ofSeconds(20)).until(d -> d.findElement(By.tagName("body")).getText().contains(text));
+        new WebDriverWait(b, Duration.ofSeconds(20)).ignoring(WebDriverException.class).until(d -> (Boolean) ((JavascriptExecutor) d)
+                .executeScript("return document.readyState === 'complete' && document.body.innerText.includes(arguments[0])", text));
     }
 
     static void key(WebDriver b, CharSequence k) {
@@ -140,8 +127,7 @@ class ReviewBrowserTest {
         waitFor(bob, "3 of 6");
 
         // The tracker restarts mid-session; both pick up where they were.
-        tracker.close();
-        tracker = TrackerServer.start(config);
+        tracker.restart();
         ann.get(links.get("ann"));
         bob.get(links.get("bob"));
         waitFor(ann, "3 of 6 · 2 answered");

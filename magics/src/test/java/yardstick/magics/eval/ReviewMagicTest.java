@@ -21,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Table;
 import yardstick.kernel.magic.Environment;
 import yardstick.magics.TestNotebook;
-import yardstick.magics.YardstickHome;
 import yardstick.magics.eval.arena.Arena;
 import yardstick.magics.eval.arena.Leaderboard;
 import yardstick.magics.eval.judge.Calibration;
@@ -30,8 +29,6 @@ import yardstick.magics.eval.stats.Bootstrap;
 import yardstick.magics.eval.stats.Krippendorff;
 import yardstick.magics.eval.stats.RaterAgreement;
 import yardstick.magics.track.Tracking;
-import yardstick.tracker.TrackerConfig;
-import yardstick.tracker.TrackerServer;
 
 /**
  * {@code %review} against a real tracker: publish, two raters answer through the same endpoint their page posts to,
@@ -42,21 +39,12 @@ class ReviewMagicTest {
     private static final Pattern LINK = Pattern.compile("(\\w+): (http://\\S+/review/\\S+)");
     @TempDir
     static Path dir;
-    static TrackerServer tracker;
+    static LiveTracker tracker;
     static TestNotebook nb;
-    static String wasTracking, wasUri;
 
     @BeforeAll
     static void start() {
-        System.setProperty(YardstickHome.PROPERTY, dir.resolve("home").toString());
-        tracker = TrackerServer.start(TrackerConfig.defaults().withPort(0).withStore("sqlite:" + dir.resolve("tracker.db"))
-                .withArtifactRoot(dir.resolve("artifacts")));
-        Environment env = Environment.shared();
-        wasTracking = env.get("YARDSTICK_TRACKING");
-        wasUri = env.get("MLFLOW_TRACKING_URI");
-        env.set("YARDSTICK_TRACKING", "on");
-        env.set("MLFLOW_TRACKING_URI", tracker.uri().toString());
-        Tracking.reset();
+        tracker = new LiveTracker(dir);
         nb = new TestNotebook(dir);
         EvalSet s = Evals.create("caps");
         String[][] rows = {{"fr", "France", "Paris"}, {"de", "Germany", "Berlin"}, {"it", "Italy", "Rome"}, {"au", "Australia", "Canberra"}};
@@ -70,11 +58,7 @@ class ReviewMagicTest {
     @AfterAll
     static void stop() {
         nb.close();
-        Tracking.reset();
-        Environment.shared().set("YARDSTICK_TRACKING", wasTracking);
-        Environment.shared().set("MLFLOW_TRACKING_URI", wasUri);
         tracker.close();
-        System.clearProperty(YardstickHome.PROPERTY);
     }
 
     static Map<String, String> links(String shared) {
@@ -95,7 +79,7 @@ class ReviewMagicTest {
         String shared = (String) nb.ok("%review share caps --raters ann,bob --rubric \"5: the capital. 1: a wrong city.\"");
         Map<String, String> links = links(shared);
         assertEquals(List.of("ann", "bob"), List.copyOf(links.keySet()), shared);
-        assertTrue(links.get("ann").startsWith(tracker.uri() + "/review/"), shared);
+        assertTrue(links.get("ann").startsWith(tracker.server.uri() + "/review/"), shared);
         // Items are row by row, good then bad: good is right, bad says Sydney (right only for... never).
         int[] ann = {5, 1, 5, 1, 5, 1, 4, 2}, bob = {5, 2, 4, 1, 5, 1, 5, 3};
         for (int p = 1; p <= 8; p++) {
@@ -177,7 +161,7 @@ class ReviewMagicTest {
             assertTrue(nb.fails("%review status caps").contains("reviews need a Yardstick tracker"));
         } finally {
             Tracking.reset();
-            Environment.shared().set("MLFLOW_TRACKING_URI", tracker.uri().toString());
+            Environment.shared().set("MLFLOW_TRACKING_URI", tracker.server.uri().toString());
             mlflow.stop(0);
         }
     }

@@ -1,5 +1,7 @@
 package yardstick.tracker.review;
 
+import gg.jte.html.escape.Escape;
+import gg.jte.output.StringOutput;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -97,19 +99,10 @@ public final class SafeMarkdown {
         return sb.toString();
     }
 
-    public static String escape(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
+    /** jte's escaping for element content (all this class writes; never an attribute), as the templates apply it. */
+    static String escape(String s) {
+        StringOutput out = new StringOutput(s.length() + 16);
+        Escape.htmlContent(s, out);
+        return out.toString();
     }
 }
