@@ -66,8 +66,8 @@ public final class ReviewMagic implements Magic {
         String arena = a.option("--arena", null);
         Reviews.Options o = arena == null ? Reviews.Options.rate(raters.toArray(String[]::new))
                 : Reviews.Options.arena(list(arena), raters.toArray(String[]::new));
-        o = new Reviews.Options(o.raters(), a.option("--rubric", ""), a.intOption("--per-rater", 0),
-                expiry(a.option("--expires", "7d")), o.arena(), a.option("--run", null), a.option("--model", null));
+        o = o.withRubric(a.option("--rubric", "")).withPerRater(a.intOption("--per-rater", 0))
+                .withExpiry(expiry(a.option("--expires", "7d"))).withOutputsOf(a.option("--run", null), a.option("--model", null));
         if (o.perRater() < 0) throw new MagicException("--per-rater is a number of items, 0 for all, not " + o.perRater());
         return Reviews.share(set, o);
     }

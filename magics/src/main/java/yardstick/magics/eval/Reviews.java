@@ -59,6 +59,11 @@ public final class Reviews {
         public Options withExpiry(Duration d) {
             return new Options(raters, rubric, perRater, d, arena, runId, model);
         }
+
+        /** Rate only the outputs of one run, or of one model (either may be null). */
+        public Options withOutputsOf(String run, String onlyModel) {
+            return new Options(raters, rubric, perRater, expires, arena, run, onlyModel);
+        }
     }
 
     /** A published session: one link per rater, each its rater's only credential. */

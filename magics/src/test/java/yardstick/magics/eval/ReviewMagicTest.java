@@ -171,6 +171,7 @@ class ReviewMagicTest {
         assertEquals("%review: name the raters: %review share caps --raters ann,bob", nb.fails("%review share caps"));
         assertTrue(nb.fails("%review share nope --raters ann").contains("no eval set named 'nope'"));
         assertTrue(nb.fails("%review share caps --raters ann --expires 3w").contains("--expires is a duration such as 7d"));
+        assertTrue(nb.fails("%review share caps --raters ann --per-rater 99").contains("per_rater is 0 (every item) to 8, not 99"));
         assertTrue(nb.fails("%review share caps --raters ann --arena good").contains("an arena needs at least two models"));
         assertTrue(nb.fails("%review share caps --raters ann --arena good,nope").contains("has no outputs of 'nope'"));
         assertTrue(nb.fails("%review share caps --raters 'a b'").contains("Rater name 'a b'"));

@@ -154,7 +154,7 @@ public final class ReviewPages implements HttpHandler {
         List<ReviewSummary.Count> list = new ArrayList<>();
         counts.forEach((k, v) -> list.add(new ReviewSummary.Count(k, v)));
         String mean = scored == 0 ? null : String.format(Locale.ROOT, "%.2f", (double) sum / scored);
-        return new ReviewSummary(a.session().name(), arena, base, a.queue().slots().size(), own.size() - skipped, skipped, list, mean);
+        return new ReviewSummary(a.session().name(), base, a.queue().slots().size(), own.size() - skipped, skipped, list, mean);
     }
 
     private void asset(HttpExchange ex, String name) throws IOException {

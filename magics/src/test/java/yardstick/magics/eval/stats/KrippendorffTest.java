@@ -101,7 +101,8 @@ class KrippendorffTest {
         Process p = new ProcessBuilder("python3", "-c", REFERENCE).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         p.getOutputStream().write(input.toString().getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
-        JsonNode expected = JSON.readTree(p.getInputStream());
+        // All of it first: a parser that stops at the end of the JSON value would close the pipe before the last newline.
+        JsonNode expected = JSON.readTree(p.getInputStream().readAllBytes());
         assertEquals(0, p.waitFor());
         for (int d = 0; d < datasets.size(); d++) {
             int[][] data = datasets.get(d);
