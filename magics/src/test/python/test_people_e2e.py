@@ -198,6 +198,13 @@ class StdinFrontEnd(unittest.TestCase):
         for part in ("=4:fine", "=3:", "=1:", "=2:last"):
             self.assertIn(part, ratings)
 
+    def test_rate_on_stdin_asks_for_the_raters_name(self):
+        # Without --rater the name is asked first, so ratings land under the person, not the OS user.
+        reply, msgs, prompts = self.converse("%rate caps --model good", ["erin", "5", "ok", ""])
+        ok(self, reply)
+        self.assertTrue(prompts[0].startswith("your name (as a rater"), prompts)
+        self.assertIn("fr/good=5:ok", self.k.value(RATINGS % "erin"))
+
     def test_arena_on_stdin_then_leaderboard(self):
         reply, msgs, prompts = self.converse("%arena caps --models good,bad --rater bob", ["maybe", "b", "tie"])
         ok(self, reply)

@@ -18,6 +18,6 @@ class BenchDiscoveryTest {
             assertTrue(names.add(b.name()), "one benchmark per name: " + b.name());
             assertTrue(!b.summary().isBlank(), b.name());
         }
-        assertEquals(new TreeSet<>(List.of("eval", "finetune", "kernel", "rag", "scifact")), names);
+        assertEquals(new TreeSet<>(List.of("eval", "finetune", "kernel", "rag", "review", "scifact")), names);
     }
 }

@@ -14,6 +14,9 @@ import java.util.concurrent.Executors;
 import yardstick.tracker.artifacts.ArtifactRepository;
 import yardstick.tracker.artifacts.ArtifactUris;
 import yardstick.tracker.home.HomeTracker;
+import yardstick.tracker.review.ReviewApi;
+import yardstick.tracker.review.ReviewPages;
+import yardstick.tracker.review.ReviewService;
 import yardstick.tracker.server.ApiHandler;
 import yardstick.tracker.server.ArtifactHandler;
 import yardstick.tracker.server.HostOriginFilter;
@@ -94,6 +97,10 @@ public final class TrackerServer implements AutoCloseable {
                 ex.getResponseBody().write(ok);
             }
         });
+        ReviewService reviews = new ReviewService(store);
+        server.mount(ReviewApi.PREFIX, new ReviewApi(reviews), guard, auth);
+        // A rater's link carries its own credential, which opens that rater's queue only: no tracker token there.
+        server.mount(ReviewPages.PREFIX, new ReviewPages(reviews), guard);
         server.mount("/", new UiHandler(store, artifacts), guard, auth);
         http.start();
         return server;

@@ -16,7 +16,7 @@ import yardstick.magics.track.Tracking;
 
 /**
  * {@code %rate NAME [--run RUN_ID] [--model M] [--rater WHO] [--answers FILE]}: a person rates each output 1–5 with a
- * comment: with a widget ({@link RateWidget}) where the front end renders widgets, else on stdin, else from the
+ * comment, as {@code --rater} (on stdin, asked for when not given): with a widget ({@link RateWidget}) where the front end renders widgets, else on stdin, else from the
  * {@code --answers} parameter file ({@link Asking} decides), so a notebook can name the file for its headless runs
  * and still ask in Jupyter. Ratings are saved as given and a later %rate resumes.
  */
@@ -38,7 +38,7 @@ public final class RateMagic implements Magic {
         return "Rate each output of the set's latest %%eval (or of one run) 1-5 with a comment. In Jupyter with widgets "
                 + "(ipywidgets 8) it shows buttons 1-5, a comment box and Stop; in front ends without widgets it asks on stdin; "
                 + "where neither works (nbconvert, headless runs) it reads --answers FILE (JSON lines with rater, key, "
-                + "model, score, comment). Each rating is saved at once; run %rate again to resume.";
+                + "model, score, comment). Ratings are recorded under --rater NAME (asked for on stdin when not given; widgets use the OS user). Each rating is saved at once; run %rate again to resume.";
     }
 
     @Override
@@ -48,13 +48,18 @@ public final class RateMagic implements Magic {
         String set = a.positionals().get(0);
         try {
             List<RateItem> items = RateSession.items(set, a.option("--run", null), a.option("--model", null));
-            String rater = a.option("--rater", defaultRater());
+            String named = a.option("--rater", null);
             CommManager comms = Notebook.comms();
             String answers = a.option("--answers", null);
             return switch (Asking.here(comms, answers)) {
-                case WIDGETS -> openWidget(comms, new RateSession(set, rater, items)).view();
-                case STDIN -> onStdin(new RateSession(set, rater, items));
-                case ANSWERS -> fromAnswers(set, items, Answers.path(call.context().workingDirectory(), answers));
+                case WIDGETS -> {
+                    String rater = named != null ? named : defaultRater();
+                    if (named == null) System.out.println("Rating as " + rater + " (name yourself with --rater NAME).");
+                    yield openWidget(comms, new RateSession(set, rater, items)).view();
+                }
+                case STDIN -> onStdin(new RateSession(set, named != null ? named : askRater(), items));
+                case ANSWERS -> fromAnswers(set, items, Answers.path(call.context().workingDirectory(), answers),
+                        named != null ? named : defaultRater());
             };
         } catch (EvalException e) {
             throw new MagicException(e.getMessage());
@@ -108,13 +113,13 @@ public final class RateMagic implements Magic {
         return "Rated " + s.done() + "; " + s.remaining() + " left" + (s.remaining() > 0 ? " (run %rate " + s.set() + " again to resume)." : ".");
     }
 
-    static String fromAnswers(String set, List<RateItem> items, Path file) {
+    /** Applies an answers file's ratings; a line without a rater is {@code rater}'s. */
+    static String fromAnswers(String set, List<RateItem> items, Path file, String rater) {
         Map<String, RateSession> sessions = new LinkedHashMap<>();
         int applied = 0, skipped = 0;
         for (JsonNode l : Answers.read(file)) {
             if (!l.has("score")) continue;  // a vote, for %arena
-            String rater = l.path("rater").asText(defaultRater());
-            RateSession s = sessions.computeIfAbsent(rater, r -> new RateSession(set, r, items));
+            RateSession s = sessions.computeIfAbsent(l.path("rater").asText(rater), r -> new RateSession(set, r, items));
             String key = l.path("key").asText(), model = l.path("model").asText();
             boolean known = items.stream().anyMatch(i -> i.key().equals(key) && i.model().equals(model));
             if (!known) throw new EvalException(file.getFileName() + ": no output of '" + model + "' on row " + key + " to rate in " + set);
@@ -140,6 +145,12 @@ public final class RateMagic implements Magic {
 
     static String safe(String s) {
         return s.replaceAll("[^A-Za-z0-9_\\-. /]", "_");
+    }
+
+    /** The rater's name, asked once: ratings under the OS user's name would not match the raters a notebook expects. */
+    private static String askRater() {
+        String name = Notebook.input("your name (as a rater; empty: " + defaultRater() + ")> ").strip();
+        return name.isEmpty() ? defaultRater() : name;
     }
 
     static String defaultRater() {

@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import yardstick.magics.eval.stats.Bootstrap;
+import yardstick.magics.eval.stats.Krippendorff;
+import yardstick.magics.eval.stats.RaterAgreement;
 
 /**
  * People's ratings of a set's outputs, kept in {@code evals/NAME/ratings.jsonl}: each is appended the moment it is
@@ -24,15 +27,54 @@ public final class Ratings {
         Evals.append(set, "ratings.jsonl", l);
     }
 
-    /** Every rater's latest rating of every (row, system, output). */
+    /**
+     * Every rater's latest rating of every (row, system, output): those given in the notebook and those given on the
+     * set's review pages ({@link Reviews}), whichever came later.
+     */
     public static List<Rating> all(String set) {
-        Map<String, Rating> latest = new LinkedHashMap<>();
+        List<Rating> given = new ArrayList<>();
         for (JsonNode l : Evals.lines(set, "ratings.jsonl")) {
-            Rating r = new Rating(l.path("key").asText(), l.path("model").asText(), l.path("output").asText(),
-                    l.path("score").asInt(), l.path("comment").asText(""), l.path("rater").asText(), l.path("time").asLong());
-            latest.put(id(r.key(), r.model(), r.output()) + "\n" + r.rater(), r);
+            given.add(new Rating(l.path("key").asText(), l.path("model").asText(), l.path("output").asText(),
+                    l.path("score").asInt(), l.path("comment").asText(""), l.path("rater").asText(), l.path("time").asLong()));
         }
+        given.addAll(Reviews.ratings(set));
+        given.sort(java.util.Comparator.comparingLong(Rating::time));
+        Map<String, Rating> latest = new LinkedHashMap<>();
+        for (Rating r : given) latest.put(id(r.key(), r.model(), r.output()) + "\n" + r.rater(), r);
         return new ArrayList<>(latest.values());
+    }
+
+    /** How well the set's raters agree with each other (see {@link #agreement(List, Bootstrap)}). */
+    public static RaterAgreement agreement(String set, Bootstrap bootstrap) {
+        return agreement(all(set), bootstrap);
+    }
+
+    /**
+     * Krippendorff's alpha over all raters and weighted kappa per pair, with bootstrap intervals. Refused, saying what
+     * is missing, unless at least two raters rated some of the same outputs.
+     */
+    public static RaterAgreement agreement(List<Rating> ratings, Bootstrap bootstrap) {
+        Map<String, Map<String, Integer>> byItem = new LinkedHashMap<>();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (Rating r : ratings) {
+            byItem.computeIfAbsent(id(r.key(), r.model(), r.output()), k -> new LinkedHashMap<>()).put(r.rater(), r.score());
+            counts.merge(r.rater(), 1, Integer::sum);
+        }
+        List<String> raters = new ArrayList<>(counts.keySet());
+        long shared = byItem.values().stream().filter(m -> m.size() >= 2).count();
+        if (raters.size() < 2 || shared == 0) {
+            String who = counts.isEmpty() ? "nobody has rated yet" : "so far " + counts.entrySet().stream()
+                    .map(e -> e.getKey() + " rated " + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+            throw new EvalException("agreement needs two raters who rated the same outputs; " + who
+                    + (raters.size() < 2 ? ": ask a second rater (%rate --rater NAME, or %review share with --raters)" : ", none of them the same output"));
+        }
+        int[][] scores = new int[byItem.size()][raters.size()];
+        int u = 0;
+        for (Map<String, Integer> m : byItem.values()) {
+            for (int r = 0; r < raters.size(); r++) scores[u][r] = m.getOrDefault(raters.get(r), Krippendorff.MISSING);
+            u++;
+        }
+        return RaterAgreement.of(raters, scores, bootstrap);
     }
 
     public static List<Rating> byRater(String set, String rater) {

@@ -197,7 +197,7 @@ public final class Tracking implements AutoCloseable {
     }
 
     /** The Authorization header this tracker is reached with, or null. */
-    String authorization() {
+    public String authorization() {
         requireEnabled();
         return authorization;
     }

@@ -171,12 +171,14 @@ class PeopleFlowTest {
                 "{\"rater\": \"ann\", \"key\": \"fr\", \"model\": \"bad\", \"score\": 1, \"comment\": \"Lyon is not the capital\"}",
                 "{\"rater\": \"bob\", \"key\": \"fr\", \"model\": \"good\", \"score\": 4}",
                 "{\"rater\": \"bob\", \"key\": \"fr\", \"model\": \"bad\", \"score\": 2}",
+                "{\"key\": \"de\", \"model\": \"good\", \"score\": 3}",
                 "{\"rater\": \"ann\", \"key\": \"fr\", \"models\": [\"good\", \"bad\"], \"winner\": \"good\"}",
                 "{\"rater\": \"ann\", \"key\": \"de\", \"models\": [\"bad\", \"good\"], \"winner\": \"tie\"}"));
-        String items = RateMagic.fromAnswers("headless", RateSession.items("headless", null, null), answers);
-        assertEquals("Saved 4 ratings from answers.jsonl (0 already rated) by [ann, bob].", items);
-        assertEquals("Saved 4 ratings from answers.jsonl (0 already rated) by [ann, bob].".replace("4 ratings", "0 ratings").replace("(0", "(4"),
-                RateMagic.fromAnswers("headless", RateSession.items("headless", null, null), answers), "a rerun resumes: nothing new");
+        String items = RateMagic.fromAnswers("headless", RateSession.items("headless", null, null), answers, "carol");
+        assertEquals("Saved 5 ratings from answers.jsonl (0 already rated) by [ann, bob, carol].", items, "a line without a rater is --rater's");
+        assertEquals(3, Ratings.byRater("headless", "carol").get(0).score());
+        assertEquals("Saved 0 ratings from answers.jsonl (5 already rated) by [ann, bob, carol].",
+                RateMagic.fromAnswers("headless", RateSession.items("headless", null, null), answers, "carol"), "a rerun resumes: nothing new");
         assertEquals("Saved 2 votes from answers.jsonl (0 already given) by [ann].",
                 ArenaMagic.fromAnswers("headless", List.of("good", "bad"), answers));
         Leaderboard lb = new Arena("headless", List.of("good", "bad"), "x", new Random(1)).leaderboard(50, 1);

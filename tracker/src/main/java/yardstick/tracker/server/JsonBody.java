@@ -23,7 +23,7 @@ import yardstick.tracker.model.MlflowException;
  * most {@link #MAX_TOKENS} JSON tokens (so a body of tiny values cannot build a huge tree), and one JSON value with
  * nothing after it.
  */
-final class JsonBody {
+public final class JsonBody {
     /** The largest JSON body accepted; artifacts go through the artifact proxy, which has its own limit. */
     static final int MAX_BYTES = 16 * 1024 * 1024;
     /**
@@ -52,7 +52,7 @@ final class JsonBody {
      * The body's fields; an empty object when the request has no body. POST must declare {@code application/json}
      * even when empty, as MLflow requires; PATCH and DELETE must when they carry a body.
      */
-    static ObjectNode read(HttpExchange ex) throws IOException {
+    public static ObjectNode read(HttpExchange ex) throws IOException {
         long declared = contentLength(ex);
         boolean chunked = "chunked".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Transfer-Encoding"));
         if (ex.getRequestMethod().equals("POST") || declared > 0 || chunked) {

@@ -43,6 +43,7 @@ public final class JdbcTrackerStore implements TrackerStore {
     private final RunSearchQuery runSearch;
     private final ExperimentSearchQuery experimentSearch;
     private final JdbcModelRegistry modelRegistry;
+    private final JdbcReviewStore reviews;
     /** SQLite's writes, one writer thread committing them in groups; null where the database takes concurrent writers. */
     private volatile GroupCommit groupCommit;
 
@@ -70,6 +71,7 @@ public final class JdbcTrackerStore implements TrackerStore {
         this.runSearch = new RunSearchQuery(dialect);
         this.experimentSearch = new ExperimentSearchQuery(dialect);
         this.modelRegistry = new JdbcModelRegistry(this, dialect);
+        this.reviews = new JdbcReviewStore(this);
     }
 
     /** Migrations manage their own transactions, one per schema version. */
@@ -808,6 +810,11 @@ public final class JdbcTrackerStore implements TrackerStore {
     @Override
     public ModelRegistry modelRegistry() {
         return modelRegistry;
+    }
+
+    @Override
+    public yardstick.tracker.review.ReviewStore reviews() {
+        return reviews;
     }
 
     @Override

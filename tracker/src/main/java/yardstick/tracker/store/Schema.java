@@ -70,7 +70,21 @@ final class Schema {
                             + " PRIMARY KEY (name, alias))"),
             // Version 4: a metric's history reads back in the order it was logged, as MLflow's file store keeps it;
             // the dialect says which column records that order and indexes it per run and key.
-            List.of(METRIC_LOG_ORDER));
+            List.of(METRIC_LOG_ORDER),
+            // Version 5: review sessions. Raters' link tokens are kept only as hashes; a rater's queue (order, and in
+            // arena mode which pairs show swapped) is fixed when the session is created, so resuming shows the same.
+            List.of(
+                    "CREATE TABLE review_sessions (session_id TEXT PRIMARY KEY, name TEXT NOT NULL, mode TEXT NOT NULL,"
+                            + " rubric TEXT, models TEXT NOT NULL, raters TEXT NOT NULL, items INTEGER NOT NULL,"
+                            + " created BIGINT NOT NULL, expires BIGINT NOT NULL, closed BIGINT, run_id TEXT)",
+                    "CREATE INDEX review_sessions_by_name ON review_sessions (name, created)",
+                    "CREATE TABLE review_items (session_id TEXT NOT NULL, item_index INTEGER NOT NULL, item_key TEXT NOT NULL,"
+                            + " input TEXT NOT NULL, context TEXT, outputs TEXT NOT NULL, PRIMARY KEY (session_id, item_index))",
+                    "CREATE TABLE review_raters (session_id TEXT NOT NULL, rater TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,"
+                            + " queue TEXT NOT NULL, PRIMARY KEY (session_id, rater))",
+                    "CREATE TABLE review_answers (session_id TEXT NOT NULL, rater TEXT NOT NULL, item_index INTEGER NOT NULL,"
+                            + " score INTEGER, choice TEXT, swapped SMALLINT NOT NULL, rationale TEXT, skipped SMALLINT NOT NULL,"
+                            + " time BIGINT NOT NULL, PRIMARY KEY (session_id, rater, item_index))"));
 
     static final int LATEST = MIGRATIONS.size();
 

@@ -64,6 +64,9 @@ public interface TrackerStore extends AutoCloseable {
     /** MLflow's Model Registry, kept in the same database. */
     ModelRegistry modelRegistry();
 
+    /** Review sessions (people rating and voting from links), kept in the same database. */
+    yardstick.tracker.review.ReviewStore reviews();
+
     /** Where the data lives, without credentials, for logs. */
     String describe();
 

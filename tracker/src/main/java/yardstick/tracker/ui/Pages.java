@@ -145,6 +145,9 @@ final class Pages {
         if (rawPath.equals(MetricData.PATH)) {
             return metricData.get(query);
         }
+        if (parts.length == 1 && parts[0].equals("reviews")) {
+            return Response.html(ReviewsPage.render(store.reviews()));
+        }
         if (parts.length == 1 && parts[0].equals("compare")) {
             return Response.html(compare(list(query, "run")));
         }

@@ -12,6 +12,7 @@ import java.util.Set;
 import yardstick.magics.eval.EvalException;
 import yardstick.magics.eval.EvalSet;
 import yardstick.magics.eval.Evals;
+import yardstick.magics.eval.Reviews;
 
 /**
  * Blind pairwise comparison of two or more systems' outputs on an eval set. Each battle shows one row's outputs of a
@@ -125,13 +126,19 @@ public final class Arena {
         return v;
     }
 
-    /** Every vote given on a set, in order. */
+    /** Every vote given on a set, in the notebook and on its review pages ({@link Reviews}), in order. */
     public static List<Vote> votes(String set) {
         List<Vote> out = new ArrayList<>();
         for (JsonNode l : Evals.lines(set, "votes.jsonl")) {
             out.add(new Vote(l.path("key").asText(), l.path("model_a").asText(), l.path("model_b").asText(),
                     Vote.Choice.valueOf(l.path("vote").asText()), l.path("rater").asText(), l.path("time").asLong()));
         }
+        for (Reviews.Answer a : Reviews.answers(set, false)) {
+            if (a.vote() != null && !a.skipped()) {
+                out.add(new Vote(a.key(), a.modelA(), a.modelB(), Vote.Choice.valueOf(a.vote()), a.rater(), a.time()));
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(Vote::time));
         return out;
     }
 

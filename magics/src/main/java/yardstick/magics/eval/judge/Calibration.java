@@ -19,6 +19,7 @@ import yardstick.magics.eval.Score;
 import yardstick.magics.eval.stats.Agreement;
 import yardstick.magics.eval.stats.Bootstrap;
 import yardstick.magics.eval.stats.Estimate;
+import yardstick.magics.eval.stats.RaterAgreement;
 
 /**
  * How well a judge agrees with people on the same outputs: quadratic-weighted kappa, Spearman and exact agreement,
@@ -33,12 +34,14 @@ public final class Calibration {
     private final int[][] confusion;
     private final int judgeFailures;
     private final String reference;
+    private final RaterAgreement raters;
 
-    private Calibration(List<Row> rows, int[][] confusion, int judgeFailures, String reference) {
+    private Calibration(List<Row> rows, int[][] confusion, int judgeFailures, String reference, RaterAgreement raters) {
         this.rows = rows;
         this.confusion = confusion;
         this.judgeFailures = judgeFailures;
         this.reference = reference;
+        this.raters = raters;
     }
 
     /** Grades every output people rated with the judge, and compares. */
@@ -104,7 +107,15 @@ public final class Calibration {
                 out.add(row(raters.get(a) + " vs " + raters.get(b) + " (ceiling)", toArray(x), toArray(y), bootstrap));
             }
         }
-        return new Calibration(out, confusion, failures, reference);
+        RaterAgreement agreement = null;
+        if (raters.size() >= 2) {
+            try {
+                agreement = Ratings.agreement(ratings, bootstrap);
+            } catch (EvalException noSharedItems) {
+                // the pairwise rows above already show zero shared items
+            }
+        }
+        return new Calibration(out, confusion, failures, reference, agreement);
     }
 
     static Row row(String name, int[] a, int[] b, Bootstrap bootstrap) {
@@ -130,6 +141,11 @@ public final class Calibration {
     /** {@code confusion()[h-1][j-1]}: items the reference rater scored h and the judge j. */
     public int[][] confusion() {
         return confusion;
+    }
+
+    /** The people's agreement with each other (Krippendorff's alpha, pairwise kappa), the ceiling; null with one rater. */
+    public RaterAgreement raterAgreement() {
+        return raters;
     }
 
     public int judgeFailures() {

@@ -38,7 +38,7 @@ public final class JudgeMagic implements Magic {
                 + "and a rationale; an answer without one is a judge failure, not a zero. Use it with %%eval --scorers judge. "
                 + "%judge calibrate grades every output people rated and reports quadratic-weighted kappa, Spearman and "
                 + "exact agreement with bootstrap 95% intervals per rater, the raters' agreement with each other as the "
-                + "ceiling, and a confusion matrix.";
+                + "ceiling (with Krippendorff's alpha over all raters), and a confusion matrix. Ratings from %review pages count.";
     }
 
     @Override
@@ -62,6 +62,10 @@ public final class JudgeMagic implements Magic {
             if (failures == 1) System.out.println("1 judge answer has no 1-5 score and is left out.");
             if (failures > 1) System.out.println(failures + " judge answers have no 1-5 score and are left out.");
             call.context().display(c.table());
+            if (c.raterAgreement() != null) {
+                System.out.println("The raters' agreement with each other, the ceiling for the judge:");
+                call.context().display(c.raterAgreement().table());
+            }
             return c.chart();
         } catch (EvalException | LlmException e) {
             throw new MagicException(e.getMessage());
@@ -96,6 +100,9 @@ public final class JudgeMagic implements Magic {
                     if (!Double.isNaN(r.exact().value())) run.metric(p + " exact", r.exact().value());
                 }
                 run.table("calibration", c.table());
+                if (c.raterAgreement() != null && Double.isFinite(c.raterAgreement().alpha().value())) {
+                    run.metric("raters alpha", c.raterAgreement().alpha().value());
+                }
             }
         } catch (RuntimeException e) {
             System.err.println("Yardstick: the calibration was not logged: " + e.getMessage());
