@@ -134,7 +134,7 @@ class ClusterPromptTest {
 
     @Test
     void anExecutorKilledMidJobLosesAndRepeatsNoRow() throws Exception {
-        int n = 240;
+        int n = 160;
         questions("kill.jsonl", n);
         llm.delayMs = 50;
         long before = llm.count();
@@ -149,7 +149,7 @@ class ClusterPromptTest {
         });
         try {
             nb.ok("%%prompt --over kill.jsonl --engine spark --output kill-out --output-format jsonl "
-                    + "--concurrency 2 --partitions 8 --no-cache\nQ: {{question}}");
+                    + "--concurrency 4 --partitions 8 --no-cache\nQ: {{question}}");
         } finally {
             llm.delayMs = 0;
         }
