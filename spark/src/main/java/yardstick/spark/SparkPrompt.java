@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Set;
-import javax.lang.model.SourceVersion;
 import tech.tablesaw.api.Table;
 import yardstick.kernel.Notebook;
 import yardstick.kernel.display.ProgressDisplay;
@@ -14,8 +13,8 @@ import yardstick.kernel.magic.MagicContext;
 import yardstick.kernel.magic.MagicException;
 import yardstick.magics.YardstickHome;
 import yardstick.magics.llm.Endpoint;
-import yardstick.magics.llm.Llm;
 import yardstick.magics.llm.Model;
+import yardstick.magics.llm.PromptMagic;
 import yardstick.magics.llm.Template;
 import yardstick.magics.track.TrackedRun;
 import yardstick.magics.track.Tracking;
@@ -42,7 +41,7 @@ final class SparkPrompt {
         if (output == null) throw new MagicException("--engine spark needs --output PATH_OR_TABLE for the results");
         if (a.option("--into", null) != null) throw new MagicException("--into is not for --engine spark: the results are in --output, the cell shows a sample");
         MagicContext ctx = call.context();
-        Model model = model(a);
+        Model model = PromptMagic.model(a);
         Endpoint e = model.endpoint();
         Template template = Template.of(call.body().strip());
 
@@ -62,7 +61,7 @@ final class SparkPrompt {
         q.put("apiKey", YardstickHome.env(e.keyEnv() == null ? "OPENAI_API_KEY" : e.keyEnv()));
         ObjectNode vars = q.putObject("variables");
         for (String n : template.placeholders()) {
-            Object v = variable(ctx, n);
+            Object v = PromptMagic.variable(ctx, n);
             if (v != null) vars.put(n, String.valueOf(v));
         }
 
@@ -84,25 +83,6 @@ final class SparkPrompt {
                 + " rows written to " + r.path("output").path("location").asText()
                 + (failed > 0 ? " (" + failed + " failed: see the error column)" : "") + "; the first " + sample.rowCount() + " below");
         return sample;
-    }
-
-    private static Model model(Args a) throws MagicException {
-        Model m = Llm.model(a.option("--model", null));
-        if (a.option("--temperature", null) != null) m = m.withTemperature(a.doubleOption("--temperature", 0));
-        if (a.option("--max-tokens", null) != null) m = m.withMaxTokens(a.intOption("--max-tokens", 0));
-        if (a.option("--system", null) != null) m = m.withSystem(a.option("--system", null));
-        if (a.option("--concurrency", null) != null) m = m.withConcurrency(a.intOption("--concurrency", 8));
-        if (a.flag("--no-cache")) m = m.withoutCache();
-        return m;
-    }
-
-    private static Object variable(MagicContext ctx, String name) {
-        if (!SourceVersion.isIdentifier(name)) return null;
-        try {
-            return ctx.value(name);
-        } catch (MagicException e) {
-            return null;
-        }
     }
 
     private static void log(Model model, Template template, JsonNode r, Table sample, String cell) {

@@ -20,9 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Row;
 import tech.tablesaw.api.Table;
-import yardstick.kernel.magic.Environment;
 import yardstick.magics.TestNotebook;
-import yardstick.magics.YardstickHome;
 import yardstick.magics.llm.FakeOpenAi;
 
 /**
@@ -40,14 +38,7 @@ class ClusterPromptTest {
 
     @BeforeAll
     static void start() throws Exception {
-        System.setProperty(YardstickHome.PROPERTY, home.toString());
-        llm = new FakeOpenAi();
-        Environment env = Environment.shared();
-        env.set("YARDSTICK_TRACKING", "off");
-        env.set("OPENAI_BASE_URL", llm.baseUrl());
-        env.set("OPENAI_API_KEY", "sk-test");
-        env.set("OPENAI_MODEL", "fake-model");
-        env.set("SPARK_LOCAL_IP", "127.0.0.1");
+        llm = FakeEndpoint.start(home);
         cluster = StandaloneCluster.start(home, 2, 1);
         nb = new TestNotebook(home);
         nb.ok("%spark connect " + cluster.url());
@@ -55,13 +46,10 @@ class ClusterPromptTest {
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        Spark.stop();
+    static void stop() {
         nb.close();
         cluster.close();
-        for (String k : List.of("YARDSTICK_TRACKING", "OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL", "SPARK_LOCAL_IP")) Environment.shared().set(k, null);
-        System.clearProperty(YardstickHome.PROPERTY);
-        llm.close();
+        FakeEndpoint.stop(llm);
     }
 
     static Path questions(String name, int n) throws Exception {

@@ -11,9 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Table;
-import yardstick.kernel.magic.Environment;
 import yardstick.magics.TestNotebook;
-import yardstick.magics.YardstickHome;
 import yardstick.magics.llm.FakeOpenAi;
 
 /** {@code %spark connect}: a master that is not there, URLs it does not take, and a {@code local[2]} driver. */
@@ -25,23 +23,14 @@ class ConnectTest {
 
     @BeforeAll
     static void start() throws Exception {
-        System.setProperty(YardstickHome.PROPERTY, home.toString());
-        llm = new FakeOpenAi();
-        Environment env = Environment.shared();
-        env.set("YARDSTICK_TRACKING", "off");
-        env.set("OPENAI_BASE_URL", llm.baseUrl());
-        env.set("OPENAI_API_KEY", "sk-test");
-        env.set("OPENAI_MODEL", "fake-model");
+        llm = FakeEndpoint.start(home);
         nb = new TestNotebook(home);
     }
 
     @AfterAll
     static void stop() {
-        Spark.stop();
         nb.close();
-        for (String k : List.of("YARDSTICK_TRACKING", "OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL")) Environment.shared().set(k, null);
-        System.clearProperty(YardstickHome.PROPERTY);
-        llm.close();
+        FakeEndpoint.stop(llm);
     }
 
     @Test

@@ -5,36 +5,26 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import yardstick.kernel.magic.Environment;
 import yardstick.magics.TestNotebook;
-import yardstick.magics.YardstickHome;
 import yardstick.magics.llm.FakeOpenAi;
 
 /**
  * Prompting N rows against the in-process OpenAI-compatible server answering after 50 ms: the kernel's batch over a
  * Tablesaw table, then {@code --engine spark} on a standalone cluster of two one-core workers, both at the same total
- * concurrency. {@code ./mvnw -q -pl spark test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:java
- * -Dexec.mainClass=yardstick.spark.SparkPromptBench -Dexec.classpathScope=test -Dexec.args="10000 16"}.
+ * concurrency. Arguments: rows (10000) and total concurrency (16); README.md's Benchmarks has the command line.
  */
 public final class SparkPromptBench {
     public static void main(String[] args) throws Exception {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         Path home = Files.createTempDirectory("yardstick-spark-bench-");
-        System.setProperty(YardstickHome.PROPERTY, home.toString());
         List<String> lines = new ArrayList<>(rows);
         for (int i = 0; i < rows; i++) lines.add("{\"id\":" + i + ",\"question\":\"question number " + i + "\"}");
         Files.write(home.resolve("q.jsonl"), lines);
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-52s %10s %10s%n", "measure", "seconds", "rows/s"));
-        try (FakeOpenAi llm = new FakeOpenAi(); TestNotebook nb = new TestNotebook(home);
-                StandaloneCluster cluster = StandaloneCluster.start(home, 2, 1)) {
+        FakeOpenAi llm = FakeEndpoint.start(home);
+        try (TestNotebook nb = new TestNotebook(home); StandaloneCluster cluster = StandaloneCluster.start(home, 2, 1)) {
             llm.delayMs = 50;
-            Environment env = Environment.shared();
-            env.set("YARDSTICK_TRACKING", "off");
-            env.set("OPENAI_BASE_URL", llm.baseUrl());
-            env.set("OPENAI_API_KEY", "sk-bench");
-            env.set("OPENAI_MODEL", "bench");
-            env.set("SPARK_LOCAL_IP", "127.0.0.1");
             nb.ok("var qs = tech.tablesaw.api.Table.create(\"qs\", tech.tablesaw.api.StringColumn.create(\"question\", "
                     + "java.util.stream.IntStream.range(0, " + rows + ").mapToObj(i -> \"question number \" + i).toList()));");
             long t0 = System.nanoTime();
@@ -50,7 +40,8 @@ public final class SparkPromptBench {
                         + concurrency + "\nQ: {{question}}");
                 row(out, "spark (2 workers x 1 core), run " + run + ", " + rows + " rows", t0, rows);
             }
-            Spark.stop();
+        } finally {
+            FakeEndpoint.stop(llm);
         }
         System.out.print(out);
     }

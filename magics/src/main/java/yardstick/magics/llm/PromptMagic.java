@@ -67,7 +67,8 @@ public final class PromptMagic implements Magic {
         }
     }
 
-    private static Model model(Args a) throws MagicException {
+    /** The model a cell's options name and set up (the Spark engine reads the same options the same way). */
+    public static Model model(Args a) throws MagicException {
         String name = a.option("--model", null);
         ModelCatalog catalog = Llm.catalog();
         Endpoint endpoint = catalog.resolve(name);
@@ -116,7 +117,7 @@ public final class PromptMagic implements Magic {
     }
 
     /** A notebook variable's value, or null when there is none; only plain names are looked up, never evaluated. */
-    private static Object variable(MagicContext ctx, String name) {
+    public static Object variable(MagicContext ctx, String name) {
         if (!SourceVersion.isIdentifier(name)) return null;
         try {
             return ctx.value(name);
