@@ -60,6 +60,6 @@ public final class SparkMagic implements Magic {
     private static String describe(SparkDriver d) {
         JsonNode i = d.info();
         return "Spark " + i.path("spark").asText() + " at " + d.master() + " (driver on Java " + i.path("java").asText()
-                + ", " + i.path("parallelism").asInt() + " task slots)";
+                + ", " + i.path("parallelism").asInt() + (i.path("parallelism").asInt() == 1 ? " task slot)" : " task slots)");
     }
 }
