@@ -11,6 +11,7 @@ import yardstick.kernel.magic.MagicCall;
 import yardstick.kernel.magic.MagicContext;
 import yardstick.kernel.magic.MagicException;
 import yardstick.kernel.magic.Magic;
+import yardstick.magics.engine.Engines;
 
 /**
  * {@code %%prompt}: the cell body is a prompt template. One prompt streams its answer into the output; with
@@ -18,7 +19,7 @@ import yardstick.kernel.magic.Magic;
  */
 public final class PromptMagic implements Magic {
     private static final Args.Spec SPEC = Args.Spec.of(
-            Set.of("--model", "--temperature", "--max-tokens", "--system", "--over", "--into", "--concurrency"),
+            Set.of("--model", "--temperature", "--max-tokens", "--system", "--over", "--into", "--concurrency", "--engine"),
             Set.of("--no-cache"));
 
     @Override
@@ -29,7 +30,7 @@ public final class PromptMagic implements Magic {
     @Override
     public String usage() {
         return "%%prompt [--model NAME] [--temperature T] [--max-tokens N] [--system TEXT] [--over TABLE_VAR] "
-                + "[--into VAR] [--concurrency N] [--no-cache]";
+                + "[--into VAR] [--concurrency N] [--no-cache] [--engine spark --over PATH_OR_TABLE --output PATH]";
     }
 
     @Override
@@ -38,12 +39,15 @@ public final class PromptMagic implements Magic {
                 + "--over from the columns of a Tablesaw table (one call per row, --concurrency at a time, default 8), "
                 + "which returns a table with output, latency_ms, prompt_tokens, completion_tokens, cost, cached and "
                 + "error columns. --into stores the answer (a String) or the table in a variable. Answers are cached "
-                + "on disk; --no-cache asks the model again. %models lists the models.";
+                + "on disk; --no-cache asks the model again. %models lists the models. --engine spark prompts over a "
+                + "Parquet, Delta, CSV or JSONL path or a Spark table on the %spark cluster and writes --output.";
     }
 
     @Override
     public Object run(MagicCall call) throws Exception {
         if (!call.isCell()) throw new MagicException("prompt is a cell magic: write %%prompt and the prompt below it");
+        String engine = Engines.named(call);
+        if (Engines.elsewhere(engine)) return Engines.run(engine, "prompt", call);
         Args a = call.args(SPEC);
         if (!a.positionals().isEmpty()) {
             throw new MagicException("unexpected '" + a.positionals().get(0) + "': the prompt goes in the cell body");
@@ -63,7 +67,8 @@ public final class PromptMagic implements Magic {
         }
     }
 
-    private static Model model(Args a) throws MagicException {
+    /** The model a cell's options name and set up (the Spark engine reads the same options the same way). */
+    public static Model model(Args a) throws MagicException {
         String name = a.option("--model", null);
         ModelCatalog catalog = Llm.catalog();
         Endpoint endpoint = catalog.resolve(name);
@@ -112,7 +117,7 @@ public final class PromptMagic implements Magic {
     }
 
     /** A notebook variable's value, or null when there is none; only plain names are looked up, never evaluated. */
-    private static Object variable(MagicContext ctx, String name) {
+    public static Object variable(MagicContext ctx, String name) {
         if (!SourceVersion.isIdentifier(name)) return null;
         try {
             return ctx.value(name);

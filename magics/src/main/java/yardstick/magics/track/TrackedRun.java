@@ -151,6 +151,15 @@ public final class TrackedRun implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Records that the run read data it did not load itself (a Spark table, a Delta version), by the digest the
+     * engine computed; {@code sourceType} is MLflow's (e.g. {@code delta}, {@code spark}, {@code local}).
+     */
+    public TrackedRun input(String name, String digest, String sourceType, String source, String profile) {
+        tracking.submit(new LogOp.Input(local, name, digest, sourceType, source, null, profile, "input"));
+        return this;
+    }
+
     public void end() {
         end("FINISHED");
     }

@@ -1,0 +1,25 @@
+package yardstick.spark.driver;
+
+import org.apache.spark.sql.SparkSession;
+
+/** The one Spark session of a driver: no web UIs, Yardstick's classes on the executors, its home folder there too. */
+final class Sessions {
+    private Sessions() {}
+
+    static SparkSession start(String master, String executorClassPath, String home) {
+        SparkSession.Builder b = SparkSession.builder().appName("yardstick").master(master)
+                .config("spark.ui.enabled", "false")
+                // Executors run Yardstick's code (prompting, embedding, scoring) from the jars it was built with; the
+                // workers must see the same paths (one machine, or a shared installation).
+                .config("spark.executor.extraClassPath", executorClassPath)
+                .config("spark.executorEnv.YARDSTICK_HOME", home)
+                // Tables a cell names (--output answers) live under Yardstick's home, not where the kernel started.
+                .config("spark.sql.warehouse.dir", java.nio.file.Path.of(home, "spark", "warehouse").toUri().toString())
+                .config("spark.sql.shuffle.partitions", "8")
+                .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+                .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+        SparkSession s = b.getOrCreate();
+        s.sparkContext().setLogLevel(System.getenv().getOrDefault("YARDSTICK_SPARK_LOG", "WARN"));
+        return s;
+    }
+}
