@@ -1,0 +1,153 @@
+package yardstick.kernel.eval;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.tools.FileObject;
+import javax.tools.ForwardingJavaFileManager;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+
+/**
+ * JShell's file manager with package listings remembered. Every cell's javac pass lists the same packages across
+ * every class-path jar and JDK module; those never change, so a listing of a location made only of jars and the JDK
+ * image is kept until the location changes (as {@code %classpath} and {@code %maven} change the class path). A
+ * location with a directory in it is listed afresh each time: a directory's classes may change between cells.
+ */
+final class CachingFileManager extends ForwardingJavaFileManager<StandardJavaFileManager>
+        implements StandardJavaFileManager {
+    private record Listing(Location location, String packageName, Set<JavaFileObject.Kind> kinds, boolean recurse) {}
+
+    private final Map<Listing, List<JavaFileObject>> listings = new ConcurrentHashMap<>();
+    private final Map<Location, Boolean> immutable = new ConcurrentHashMap<>();
+
+    CachingFileManager(StandardJavaFileManager standard) {
+        super(standard);
+    }
+
+    @Override
+    public Iterable<JavaFileObject> list(Location location, String packageName, Set<JavaFileObject.Kind> kinds,
+                                         boolean recurse) throws IOException {
+        if (!immutable.computeIfAbsent(location, this::archivesOnly)) {
+            return super.list(location, packageName, kinds, recurse);
+        }
+        Listing key = new Listing(location, packageName, Set.copyOf(kinds), recurse);
+        List<JavaFileObject> cached = listings.get(key);
+        if (cached != null) return cached;
+        List<JavaFileObject> files = new ArrayList<>();
+        super.list(location, packageName, kinds, recurse).forEach(files::add);
+        cached = List.copyOf(files);
+        listings.put(key, cached);
+        return cached;
+    }
+
+    /** Whether every entry of a location is a jar or lies in the JDK's image, whose contents stay as they are. */
+    private boolean archivesOnly(Location location) {
+        Iterable<? extends Path> paths;
+        try {
+            paths = fileManager.getLocationAsPaths(location);
+        } catch (RuntimeException e) {
+            return false; // a module-oriented location: its modules are listed through their own locations
+        }
+        if (paths == null) return false;
+        for (Path p : paths) {
+            if (p.getFileSystem() == FileSystems.getDefault() && !Files.isRegularFile(p)) return false;
+        }
+        return true;
+    }
+
+    private void changed() {
+        listings.clear();
+        immutable.clear();
+    }
+
+    @Override
+    public boolean handleOption(String current, java.util.Iterator<String> remaining) {
+        changed(); // JShell's addToClasspath arrives here as a -classpath option
+        return super.handleOption(current, remaining);
+    }
+
+    @Override
+    public void setLocation(Location location, Iterable<? extends File> files) throws IOException {
+        changed();
+        fileManager.setLocation(location, files);
+    }
+
+    @Override
+    public void setLocationFromPaths(Location location, Collection<? extends Path> paths) throws IOException {
+        changed();
+        fileManager.setLocationFromPaths(location, paths);
+    }
+
+    @Override
+    public void setLocationForModule(Location location, String moduleName, Collection<? extends Path> paths)
+            throws IOException {
+        changed();
+        fileManager.setLocationForModule(location, moduleName, paths);
+    }
+
+    // The rest of StandardJavaFileManager, forwarded as is.
+
+    @Override
+    public boolean isSameFile(FileObject a, FileObject b) {
+        return fileManager.isSameFile(a, b);
+    }
+
+    @Override
+    public Iterable<? extends JavaFileObject> getJavaFileObjectsFromFiles(Iterable<? extends File> files) {
+        return fileManager.getJavaFileObjectsFromFiles(files);
+    }
+
+    @Override
+    public Iterable<? extends JavaFileObject> getJavaFileObjectsFromPaths(Collection<? extends Path> paths) {
+        return fileManager.getJavaFileObjectsFromPaths(paths);
+    }
+
+    @Override
+    public Iterable<? extends JavaFileObject> getJavaFileObjects(File... files) {
+        return fileManager.getJavaFileObjects(files);
+    }
+
+    @Override
+    public Iterable<? extends JavaFileObject> getJavaFileObjects(Path... paths) {
+        return fileManager.getJavaFileObjects(paths);
+    }
+
+    @Override
+    public Iterable<? extends JavaFileObject> getJavaFileObjectsFromStrings(Iterable<String> names) {
+        return fileManager.getJavaFileObjectsFromStrings(names);
+    }
+
+    @Override
+    public Iterable<? extends JavaFileObject> getJavaFileObjects(String... names) {
+        return fileManager.getJavaFileObjects(names);
+    }
+
+    @Override
+    public Iterable<? extends File> getLocation(Location location) {
+        return fileManager.getLocation(location);
+    }
+
+    @Override
+    public Iterable<? extends Path> getLocationAsPaths(Location location) {
+        return fileManager.getLocationAsPaths(location);
+    }
+
+    @Override
+    public Path asPath(FileObject file) {
+        return fileManager.asPath(file);
+    }
+
+    @Override
+    public void setPathFactory(PathFactory f) {
+        fileManager.setPathFactory(f);
+    }
+}
