@@ -19,15 +19,18 @@ import javax.tools.StandardJavaFileManager;
 /**
  * JShell's file manager with package listings remembered. Every cell's javac pass lists the same packages across
  * every class-path jar and JDK module; those never change, so a listing of a location made only of jars and the JDK
- * image is kept until the location changes (as {@code %classpath} and {@code %maven} change the class path). A
- * location with a directory in it is listed afresh each time: a directory's classes may change between cells.
+ * image is kept until the location's entries change (as {@code %classpath} and {@code %maven} change the class path).
+ * A location with a directory in it is listed afresh each time: a directory's classes may change between cells.
  */
 final class CachingFileManager extends ForwardingJavaFileManager<StandardJavaFileManager>
         implements StandardJavaFileManager {
     private record Listing(Location location, String packageName, Set<JavaFileObject.Kind> kinds, boolean recurse) {}
 
+    /** What a location was made of when last listed, and whether that is only jars and the JDK image. */
+    private record Entries(List<Path> paths, boolean archivesOnly) {}
+
     private final Map<Listing, List<JavaFileObject>> listings = new ConcurrentHashMap<>();
-    private final Map<Location, Boolean> immutable = new ConcurrentHashMap<>();
+    private final Map<Location, Entries> entries = new ConcurrentHashMap<>();
 
     CachingFileManager(StandardJavaFileManager standard) {
         super(standard);
@@ -36,9 +39,7 @@ final class CachingFileManager extends ForwardingJavaFileManager<StandardJavaFil
     @Override
     public Iterable<JavaFileObject> list(Location location, String packageName, Set<JavaFileObject.Kind> kinds,
                                          boolean recurse) throws IOException {
-        if (!immutable.computeIfAbsent(location, this::archivesOnly)) {
-            return super.list(location, packageName, kinds, recurse);
-        }
+        if (!archivesOnly(location)) return super.list(location, packageName, kinds, recurse);
         Listing key = new Listing(location, packageName, Set.copyOf(kinds), recurse);
         List<JavaFileObject> cached = listings.get(key);
         if (cached != null) return cached;
@@ -49,52 +50,46 @@ final class CachingFileManager extends ForwardingJavaFileManager<StandardJavaFil
         return cached;
     }
 
-    /** Whether every entry of a location is a jar or lies in the JDK's image, whose contents stay as they are. */
+    /**
+     * Whether every entry of a location is a jar or lies in the JDK's image, whose contents stay as they are. The
+     * entries are compared with the last listing's on every call (javac handles its options again for each compile,
+     * so option calls say nothing); when they changed, that location's listings are dropped.
+     */
     private boolean archivesOnly(Location location) {
-        Iterable<? extends Path> paths;
+        List<Path> paths = new ArrayList<>();
         try {
-            paths = fileManager.getLocationAsPaths(location);
+            Iterable<? extends Path> current = fileManager.getLocationAsPaths(location);
+            if (current == null) return false;
+            current.forEach(paths::add);
         } catch (RuntimeException e) {
             return false; // a module-oriented location: its modules are listed through their own locations
         }
-        if (paths == null) return false;
-        for (Path p : paths) {
-            if (p.getFileSystem() == FileSystems.getDefault() && !Files.isRegularFile(p)) return false;
-        }
-        return true;
+        Entries known = entries.get(location);
+        if (known != null && known.paths().equals(paths)) return known.archivesOnly();
+        listings.keySet().removeIf(l -> l.location().equals(location));
+        boolean archives = paths.stream()
+                .allMatch(p -> p.getFileSystem() != FileSystems.getDefault() || Files.isRegularFile(p));
+        entries.put(location, new Entries(paths, archives));
+        return archives;
     }
 
-    private void changed() {
-        listings.clear();
-        immutable.clear();
-    }
-
-    @Override
-    public boolean handleOption(String current, java.util.Iterator<String> remaining) {
-        changed(); // JShell's addToClasspath arrives here as a -classpath option
-        return super.handleOption(current, remaining);
-    }
+    // The rest of StandardJavaFileManager, forwarded as is.
 
     @Override
     public void setLocation(Location location, Iterable<? extends File> files) throws IOException {
-        changed();
         fileManager.setLocation(location, files);
     }
 
     @Override
     public void setLocationFromPaths(Location location, Collection<? extends Path> paths) throws IOException {
-        changed();
         fileManager.setLocationFromPaths(location, paths);
     }
 
     @Override
     public void setLocationForModule(Location location, String moduleName, Collection<? extends Path> paths)
             throws IOException {
-        changed();
         fileManager.setLocationForModule(location, moduleName, paths);
     }
-
-    // The rest of StandardJavaFileManager, forwarded as is.
 
     @Override
     public boolean isSameFile(FileObject a, FileObject b) {
