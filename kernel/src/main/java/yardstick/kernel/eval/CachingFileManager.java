@@ -52,8 +52,8 @@ final class CachingFileManager extends ForwardingJavaFileManager<StandardJavaFil
 
     /**
      * Whether every entry of a location is a jar or lies in the JDK's image, whose contents stay as they are. The
-     * entries are compared with the last listing's on every call (javac handles its options again for each compile,
-     * so option calls say nothing); when they changed, that location's listings are dropped.
+     * entries are compared with the last listing's on every call, not watched through option calls, which arrive with
+     * every compile; when they changed, that location's listings are dropped.
      */
     private boolean archivesOnly(Location location) {
         List<Path> paths = new ArrayList<>();
