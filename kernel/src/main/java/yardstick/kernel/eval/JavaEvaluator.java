@@ -47,6 +47,7 @@ public final class JavaEvaluator implements AutoCloseable {
         KernelExecutionControl.Provider provider = new KernelExecutionControl.Provider();
         shell = JShell.builder()
                 .executionEngine(provider, Map.of())
+                .fileManager(CachingFileManager::new)
                 .compilerOptions("-Xlint:none", "-proc:none")
                 .build();
         // Through addToClasspath, not a --class-path compiler option: that option would be passed to every compile
