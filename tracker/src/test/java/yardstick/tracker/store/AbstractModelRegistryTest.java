@@ -24,26 +24,29 @@ import yardstick.tracker.model.Page;
 import yardstick.tracker.model.RegisteredModel;
 import yardstick.tracker.model.Tag;
 
-/** The Model Registry's contract on the store, run against every back end: each subclass supplies a fresh database. */
+/** The Model Registry's contract on the store, run against every back end: each subclass hands in the databases of its kind. */
 abstract class AbstractModelRegistryTest {
+    private final TestDatabase database;
     protected TrackerStore store;
     protected ModelRegistry registry;
 
-    /** A dialect for a fresh, empty database. */
-    protected abstract SqlDialect newDatabase();
-
-    /** A second dialect on the same database as the last {@link #newDatabase()}, to reopen it. */
-    protected abstract SqlDialect sameDatabase();
+    protected AbstractModelRegistryTest(TestDatabase database) {
+        this.database = database;
+    }
 
     @BeforeEach
     void open() {
-        store = JdbcTrackerStore.open(newDatabase(), "mlflow-artifacts:");
+        store = JdbcTrackerStore.open(database.newDatabase(), "mlflow-artifacts:");
         registry = store.modelRegistry();
     }
 
     @AfterEach
     void close() {
-        store.close();
+        try {
+            store.close();
+        } finally {
+            database.close();
+        }
     }
 
     private static MlflowException fails(ErrorCode code, org.junit.jupiter.api.function.Executable action) {
@@ -354,7 +357,7 @@ abstract class AbstractModelRegistryTest {
         register("durable", "s3://b/1");
         registry.setRegisteredModelAlias("durable", "prod", "1");
         store.close();
-        store = JdbcTrackerStore.open(sameDatabase(), "mlflow-artifacts:");
+        store = JdbcTrackerStore.open(database.sameDatabase(), "mlflow-artifacts:");
         registry = store.modelRegistry();
         assertEquals("kept", registry.getRegisteredModel("durable").description());
         assertEquals(1, registry.getModelVersionByAlias("durable", "prod").version());

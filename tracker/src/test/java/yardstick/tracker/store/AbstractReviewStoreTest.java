@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import yardstick.tracker.model.ErrorCode;
 import yardstick.tracker.model.MlflowException;
@@ -15,11 +16,21 @@ import yardstick.tracker.review.ReviewItem;
 import yardstick.tracker.review.ReviewSession;
 import yardstick.tracker.review.ReviewStore;
 
-/** Review sessions in the store, on every back end: what is saved reads back the same, and survives reopening. */
+/**
+ * Review sessions in the store, on every back end: what is saved reads back the same, and survives reopening.
+ * Each subclass hands in the databases of its kind; each test opens and closes its own stores.
+ */
 abstract class AbstractReviewStoreTest {
-    protected abstract SqlDialect newDatabase();
+    private final TestDatabase database;
 
-    protected abstract SqlDialect sameDatabase();
+    protected AbstractReviewStoreTest(TestDatabase database) {
+        this.database = database;
+    }
+
+    @AfterEach
+    void removeDatabases() {
+        database.close();
+    }
 
     @Test
     void sessionsQueuesAndAnswersRoundTripAndSurviveReopening() {
@@ -31,7 +42,7 @@ abstract class AbstractReviewStoreTest {
         List<RaterQueue> queues = List.of(
                 new RaterQueue("s1", "ann", "hash-ann", List.of(new RaterQueue.Slot(1, true), new RaterQueue.Slot(0, false))),
                 new RaterQueue("s1", "bob", "hash-bob", List.of(new RaterQueue.Slot(0, true))));
-        try (TrackerStore store = JdbcTrackerStore.open(newDatabase(), "mlflow-artifacts:")) {
+        try (TrackerStore store = JdbcTrackerStore.open(database.newDatabase(), "mlflow-artifacts:")) {
             ReviewStore r = store.reviews();
             r.create(s, items, queues);
             r.answer("s1", new Answer("ann", 1, null, "A", true, "", false, 2000));
@@ -39,7 +50,7 @@ abstract class AbstractReviewStoreTest {
             r.answer("s1", new Answer("bob", 0, null, null, true, "", true, 2500));
             assertThrows(MlflowException.class, () -> r.create(s, items, queues), "a session id is unique");
         }
-        try (TrackerStore store = JdbcTrackerStore.open(sameDatabase(), "mlflow-artifacts:")) {
+        try (TrackerStore store = JdbcTrackerStore.open(database.sameDatabase(), "mlflow-artifacts:")) {
             ReviewStore r = store.reviews();
             assertEquals(s, r.session("s1"));
             assertEquals(List.of(s), r.sessions("capitals"));
@@ -63,7 +74,7 @@ abstract class AbstractReviewStoreTest {
     @Test
     void scoresRoundTrip() {
         ReviewSession s = new ReviewSession("s2", "x", ReviewSession.Mode.RATE, "", List.of("m"), List.of("ann"), 1, 1, 99, null, "run");
-        try (TrackerStore store = JdbcTrackerStore.open(newDatabase(), "mlflow-artifacts:")) {
+        try (TrackerStore store = JdbcTrackerStore.open(database.newDatabase(), "mlflow-artifacts:")) {
             store.reviews().create(s, List.of(new ReviewItem(0, "k", Map.of(), null, List.of(new ReviewItem.Output("m", "o")))),
                     List.of(new RaterQueue("s2", "ann", "h", List.of(new RaterQueue.Slot(0, false)))));
             store.reviews().answer("s2", new Answer("ann", 0, 4, null, false, "ok", false, 10));

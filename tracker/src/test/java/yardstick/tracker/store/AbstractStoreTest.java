@@ -33,24 +33,30 @@ import yardstick.tracker.model.RunStatus;
 import yardstick.tracker.model.Tag;
 import yardstick.tracker.model.ViewType;
 
-/** The store's contract, run against every back end: each subclass supplies a fresh, empty database. */
-abstract class AbstractStoreTest {
+/**
+ * The store's contract, run against every back end: each subclass hands in the databases of its kind. Typed by
+ * that kind so that a subclass's own tests reach what only its back end has (a file, a URL).
+ */
+abstract class AbstractStoreTest<D extends TestDatabase> {
+    protected final D database;
     protected TrackerStore store;
 
-    /** A dialect for a fresh, empty database. */
-    protected abstract SqlDialect newDatabase();
-
-    /** A second dialect on the same database as the last {@link #newDatabase()}, to reopen it. */
-    protected abstract SqlDialect sameDatabase();
+    protected AbstractStoreTest(D database) {
+        this.database = database;
+    }
 
     @BeforeEach
     void open() {
-        store = JdbcTrackerStore.open(newDatabase(), "mlflow-artifacts:");
+        store = JdbcTrackerStore.open(database.newDatabase(), "mlflow-artifacts:");
     }
 
     @AfterEach
     void close() {
-        store.close();
+        try {
+            store.close();
+        } finally {
+            database.close();
+        }
     }
 
     private static MlflowException fails(ErrorCode code, org.junit.jupiter.api.function.Executable action) {
@@ -449,7 +455,7 @@ abstract class AbstractStoreTest {
         String id = newRun(e.experimentId()).info().runId();
         store.logBatch(id, List.of(new Metric("m", 1.5, 1, 1)), List.of(new Param("p", "v")), List.of());
         store.close();
-        store = JdbcTrackerStore.open(sameDatabase(), "mlflow-artifacts:");
+        store = JdbcTrackerStore.open(database.sameDatabase(), "mlflow-artifacts:");
         Run r = store.getRun(id);
         assertEquals(List.of(new Param("p", "v")), r.params());
         assertEquals(1.5, r.latestMetrics().getFirst().value());

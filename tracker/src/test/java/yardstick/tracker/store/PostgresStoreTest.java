@@ -11,25 +11,16 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The store suite on a real PostgreSQL server that the test starts itself. */
-class PostgresStoreTest extends AbstractStoreTest {
-    private String url;
-
-    @Override
-    protected SqlDialect newDatabase() {
-        url = PostgresServer.shared().newDatabase();
-        return new PostgresDialect(url);
-    }
-
-    @Override
-    protected SqlDialect sameDatabase() {
-        return new PostgresDialect(url);
+class PostgresStoreTest extends AbstractStoreTest<PostgresTestDatabase> {
+    PostgresStoreTest() {
+        super(new PostgresTestDatabase());
     }
 
     @Test
     void connectionsTheServerDroppedAreReplaced() throws Exception {
         String id = store.createRun("0", "tester", 1000, null, List.of()).info().runId();
         int killed;
-        try (Connection admin = DriverManager.getConnection(url); Statement s = admin.createStatement();
+        try (Connection admin = DriverManager.getConnection(database.url()); Statement s = admin.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                         + " WHERE datname = current_database() AND pid <> pg_backend_pid()")) {
             rs.next();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,37 +12,18 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import yardstick.tracker.TestFiles;
 
 /** The store suite on SQLite, plus what only SQLite has: one file in WAL mode. */
-class SqliteStoreTest extends AbstractStoreTest {
-    private Path dir;
-
-    @Override
-    protected SqlDialect newDatabase() {
-        try {
-            dir = Files.createTempDirectory("yardstick-sqlite-");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return sameDatabase();
-    }
-
-    @Override
-    protected SqlDialect sameDatabase() {
-        return new SqliteDialect(dir.resolve("nested/dir/tracker.db"));
-    }
-
-    @AfterEach
-    void removeFiles() {
-        TestFiles.deleteTree(dir);
+class SqliteStoreTest extends AbstractStoreTest<SqliteTestDatabase> {
+    SqliteStoreTest() {
+        // In subfolders that do not exist yet: the store creates them.
+        super(new SqliteTestDatabase("nested/dir/tracker.db"));
     }
 
     @Test
     void chartSeriesIsReadFromTheCoveringIndexWithoutASort() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("nested/dir/tracker.db"));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database.file());
                 var explain = c.prepareStatement("EXPLAIN QUERY PLAN " + JdbcTrackerStore.METRIC_SERIES_SQL)) {
             explain.setString(1, "r");
             explain.setString(2, "k");
@@ -59,7 +39,7 @@ class SqliteStoreTest extends AbstractStoreTest {
 
     @Test
     void usesOneFileInWalModeWithAVersionedSchema() throws Exception {
-        Path db = dir.resolve("nested/dir/tracker.db");
+        Path db = database.file();
         assertTrue(Files.isRegularFile(db));
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
@@ -74,12 +54,13 @@ class SqliteStoreTest extends AbstractStoreTest {
         }
         store.close();
         // A database from a newer Yardstick is refused, not misread.
-        assertThrows(RuntimeException.class, () -> JdbcTrackerStore.open(sameDatabase(), "mlflow-artifacts:"));
-        store = JdbcTrackerStore.open(newDatabase(), "mlflow-artifacts:");
+        assertThrows(RuntimeException.class, () -> JdbcTrackerStore.open(database.sameDatabase(), "mlflow-artifacts:"));
+        store = JdbcTrackerStore.open(database.newDatabase(), "mlflow-artifacts:");
     }
 
     @Test
     void parsesStoreUrls() {
+        Path dir = database.dir();
         assertTrue(StoreUrl.parse("sqlite:" + dir.resolve("a.db")) instanceof SqliteDialect);
         assertEquals(dir.resolve("b.db"), ((SqliteDialect) StoreUrl.parse("sqlite:///" + dir.resolve("b.db"))).file());
         assertEquals("jdbc:postgresql://h:5432/db",
@@ -95,26 +76,26 @@ class SqliteStoreTest extends AbstractStoreTest {
             store.logBatch(id, List.of(), List.of(new yardstick.tracker.model.Param("p", "x".repeat(200))), List.of());
         }
         store.close();
-        Path db = dir.resolve("nested/dir/tracker.db");
+        Path db = database.file();
         assertFalse(Files.exists(Path.of(db + "-wal")) && Files.size(Path.of(db + "-wal")) > 0, "checkpointed on close");
         try (var file = java.nio.channels.FileChannel.open(db, java.nio.file.StandardOpenOption.WRITE)) {
             byte[] junk = new byte[4096 * 4];
             new java.util.Random(7).nextBytes(junk);
             file.write(java.nio.ByteBuffer.wrap(junk), 4096L * 3);
         }
-        RuntimeException e = assertThrows(RuntimeException.class, () -> JdbcTrackerStore.open(sameDatabase(), "mlflow-artifacts:"));
+        RuntimeException e = assertThrows(RuntimeException.class, () -> JdbcTrackerStore.open(database.sameDatabase(), "mlflow-artifacts:"));
         assertTrue(e.getMessage().contains("is damaged") && e.getMessage().contains("quick_check"), e.getMessage());
         // The server does not start on it either, so nothing answers health checks with OK.
         RuntimeException server = assertThrows(RuntimeException.class, () -> yardstick.tracker.TrackerServer.start(
                 yardstick.tracker.TrackerConfig.defaults().withPort(0).withStore("sqlite:" + db)
-                        .withArtifactRoot(dir.resolve("artifacts"))));
+                        .withArtifactRoot(database.dir().resolve("artifacts"))));
         assertTrue(server.getMessage().contains("is damaged"), server.getMessage());
-        store = JdbcTrackerStore.open(newDatabase(), "mlflow-artifacts:");
+        store = JdbcTrackerStore.open(database.newDatabase(), "mlflow-artifacts:");
     }
 
     @Test
     void aForeignSqliteFileIsRefusedAndLeftUntouched() throws Exception {
-        Path foreign = dir.resolve("other-app.db");
+        Path foreign = database.dir().resolve("other-app.db");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + foreign); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)");
             s.execute("INSERT INTO customers (name) VALUES ('Ada')");
@@ -126,7 +107,7 @@ class SqliteStoreTest extends AbstractStoreTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files.readAllBytes(foreign), "the file is not written");
         assertFalse(Files.exists(Path.of(foreign + "-wal")));
         // An empty file is a new store, not a foreign one.
-        Path empty = Files.createFile(dir.resolve("empty.db"));
+        Path empty = Files.createFile(database.dir().resolve("empty.db"));
         try (JdbcTrackerStore fresh = JdbcTrackerStore.open(new SqliteDialect(empty), "mlflow-artifacts:")) {
             assertEquals("Default", fresh.getExperiment("0").name());
         }
