@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import yardstick.common.JvmFlags;
 import yardstick.kernel.guard.ExitAgent;
 
 /** JVM options for a kernel process. */
@@ -31,9 +32,7 @@ final class Jvm {
             flags.add("-XX:+AutoCreateSharedArchive");
         }
         flags.add(VECTOR_MODULE);
-        flags.add("--enable-native-access=ALL-UNNAMED");
-        flags.add("-Djava.awt.headless=true");
-        if (Runtime.version().feature() >= 24) flags.add("--sun-misc-unsafe-memory-access=allow");
+        flags.addAll(JvmFlags.libraries());
         // Refuses System.exit and Runtime.halt in cells (yardstick.kernel.guard).
         if (exitAgent != null) flags.addAll(ExitAgent.jvmOptions(exitAgent));
         return flags;

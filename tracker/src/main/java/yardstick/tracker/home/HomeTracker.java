@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import yardstick.common.JvmFlags;
 import yardstick.common.YardstickNames;
 
 /**
@@ -149,9 +150,7 @@ public final class HomeTracker {
         List<String> cmd = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) cmd.add("/usr/bin/setsid");
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("--enable-native-access=ALL-UNNAMED");
-        cmd.add("-Djava.awt.headless=true");
-        if (Runtime.version().feature() >= 24) cmd.add("--sun-misc-unsafe-memory-access=allow");
+        cmd.addAll(JvmFlags.libraries());
         Path cache = launcherCache(home, cp);
         if (Files.isRegularFile(cache)) cmd.add("-XX:AOTCache=" + cache);
         cmd.add("-D" + YardstickNames.HOME_PROPERTY + "=" + home);
