@@ -78,7 +78,12 @@ public final class Reviews {
 
     /** One answer from a review page: a score (rating) or a vote A/B/TIE/BOTH_BAD on the pair as shown (arena). */
     public record Answer(String sessionId, String mode, String key, String rater, String model, String output, Integer score,
-            String modelA, String modelB, String vote, String rationale, boolean skipped, long time) {}
+            String modelA, String modelB, String vote, String rationale, boolean skipped, long time) {
+        /** This 1-5 answer as a {@link Rating}. */
+        Rating rating() {
+            return new Rating(key, model, output, score, rationale, rater, time);
+        }
+    }
 
     public static Shared share(String set, Options o) {
         if (o.raters() == null || o.raters().isEmpty()) throw new EvalException("name the raters: --raters ann,bob");
@@ -180,7 +185,7 @@ public final class Reviews {
                 state.append(s.path("open").asBoolean() ? "open" : "closed");
             }
         }
-        logAgreement(set, sessions);
+        logAgreement(sessions);
         return Table.create("review " + set, session, mode, rater, answered, skipped, queue, state);
     }
 
@@ -215,7 +220,7 @@ public final class Reviews {
             client.post("close", JSON.createObjectNode().put("session_id", s.path("session_id").asText()));
             closed++;
         }
-        logAgreement(set, sessions);
+        logAgreement(sessions);
         return closed == 0 ? "Set " + set + " has no open review session." : "Closed " + closed + " review session" + (closed == 1 ? "" : "s")
                 + " of " + set + ": the links no longer work.";
     }
@@ -236,16 +241,7 @@ public final class Reviews {
             }
             if (!strict && WITHOUT_REVIEWS.contains(t.uri())) return out;
             ReviewClient client = client(t);
-            for (JsonNode s : client.get("list", "name", set).path("sessions")) {
-                JsonNode r = client.get("results", "session_id", s.path("session_id").asText());
-                String mode = r.path("mode").asText();
-                for (JsonNode a : r.path("answers")) {
-                    out.add(new Answer(r.path("session_id").asText(), mode, a.path("key").asText(), a.path("rater").asText(),
-                            a.path("model").asText(null), a.path("output").asText(null), a.has("score") ? a.path("score").asInt() : null,
-                            a.path("model_a").asText(null), a.path("model_b").asText(null), a.path("vote").asText(null),
-                            a.path("rationale").asText(""), a.path("skipped").asBoolean(), a.path("time").asLong()));
-                }
-            }
+            out.addAll(answersOf(client, client.get("list", "name", set).path("sessions")));
         } catch (ReviewClient.NotYardstick e) {
             WITHOUT_REVIEWS.add(Tracking.global().uri());
             if (strict) throw e;
@@ -261,25 +257,42 @@ public final class Reviews {
         return out;
     }
 
+    /** The answers to these sessions, as the tracker lists them. */
+    private static List<Answer> answersOf(ReviewClient client, Iterable<JsonNode> sessions) {
+        List<Answer> out = new ArrayList<>();
+        for (JsonNode s : sessions) {
+            JsonNode r = client.get("results", "session_id", s.path("session_id").asText());
+            String mode = r.path("mode").asText();
+            for (JsonNode a : r.path("answers")) {
+                out.add(new Answer(r.path("session_id").asText(), mode, a.path("key").asText(), a.path("rater").asText(),
+                        a.path("model").asText(null), a.path("output").asText(null), a.has("score") ? a.path("score").asInt() : null,
+                        a.path("model_a").asText(null), a.path("model_b").asText(null), a.path("vote").asText(null),
+                        a.path("rationale").asText(""), a.path("skipped").asBoolean(), a.path("time").asLong()));
+            }
+        }
+        return out;
+    }
+
     /** The review pages' 1-5 ratings as {@link Rating}s (skips left out). */
     public static List<Rating> ratings(String set) {
         List<Rating> out = new ArrayList<>();
         for (Answer a : answers(set, false)) {
-            if (a.score() != null && !a.skipped()) out.add(new Rating(a.key(), a.model(), a.output(), a.score(), a.rationale(), a.rater(), a.time()));
+            if (a.score() != null && !a.skipped()) out.add(a.rating());
         }
         return out;
     }
 
     /** Agreement of each rating session's raters, as metrics of its run: alpha and each pair's weighted kappa. */
-    private static void logAgreement(String set, List<JsonNode> sessions) {
+    private static void logAgreement(List<JsonNode> sessions) {
         Tracking t = tracking();
-        List<Answer> all = answers(set, true);
+        // The sessions were just listed: read their answers without listing them again.
+        List<Answer> all = answersOf(client(t), sessions);
         for (JsonNode s : sessions) {
             if (!s.path("mode").asText().equals("rate") || s.path("run_id").isNull()) continue;
             List<Rating> ratings = new ArrayList<>();
             for (Answer a : all) {
                 if (a.sessionId().equals(s.path("session_id").asText()) && a.score() != null) {
-                    ratings.add(new Rating(a.key(), a.model(), a.output(), a.score(), a.rationale(), a.rater(), a.time()));
+                    ratings.add(a.rating());
                 }
             }
             RaterAgreement agreement;
