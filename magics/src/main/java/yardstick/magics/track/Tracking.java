@@ -117,12 +117,12 @@ public final class Tracking implements AutoCloseable {
                 ? new BasicMlflowHostCreds(uri.toString(), settings.token())
                 : new BasicMlflowHostCreds(uri.toString(), settings.username(), settings.password());
         client = new MlflowClient(creds);
-        String auth = authorization = settings.token() != null ? "Bearer " + settings.token()
+        authorization = settings.token() != null ? "Bearer " + settings.token()
                 : settings.username() != null && settings.password() != null
                         ? "Basic " + java.util.Base64.getEncoder().encodeToString((settings.username() + ":"
                                 + settings.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8))
                         : null;
-        backend = new MlflowBackend(client, new ArtifactClient(uri, auth));
+        backend = new MlflowBackend(client, new ArtifactClient(uri, authorization));
         logger = new RunLogger(backend, uri.toString(), settings.home().resolve("spool"), Duration.ofMillis(500),
                 Duration.ofSeconds(30));
     }
