@@ -1,5 +1,6 @@
 package yardstick.kernel.cli;
 
+import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -61,6 +62,12 @@ public final class Main {
             if (Boolean.getBoolean(RELAUNCHED)) ParentWatch.start(false);  // ends with the command that started it
             return yardstick.kernel.runner.RunCommand.run(rest);
         }
+        yardstick.kernel.runner.RunCommand.Request request;
+        try {
+            request = yardstick.kernel.runner.RunCommand.parse(rest);
+        } catch (IllegalArgumentException e) {
+            return yardstick.kernel.runner.RunCommand.run(rest);  // says what is wrong, with the usage
+        }
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         try {
@@ -74,12 +81,15 @@ public final class Main {
         cmd.addAll(inherited);
         if (inherited.stream().noneMatch(a -> a.contains("jdk.incubator.vector"))) cmd.add(Jvm.VECTOR_MODULE);
         cmd.add("-D" + RELAUNCHED + "=true");
+        // The notebook runs in its own folder, as Jupyter starts a kernel; the command line's paths stay relative to here.
+        File folder = request.inputFile().getParent().toFile();
+        cmd.add("-D" + yardstick.kernel.runner.RunCommand.FROM_PROPERTY + "=" + Path.of("").toAbsolutePath());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
         cmd.addAll(Arrays.asList(args));
         try {
-            Process p = new ProcessBuilder(cmd).inheritIO().start();
+            Process p = new ProcessBuilder(cmd).directory(folder.isDirectory() ? folder : null).inheritIO().start();
             return p.waitFor();
         } catch (IOException e) {
             System.err.println("yardstick run: cannot start a JVM with the exit guard (" + e.getMessage() + ")");

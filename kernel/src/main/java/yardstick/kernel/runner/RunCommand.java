@@ -11,32 +11,67 @@ public final class RunCommand {
 
     private RunCommand() {}
 
-    public static int run(List<String> args) {
+    /**
+     * The folder relative paths on the command line are from, when this JVM runs elsewhere: {@code yardstick run}
+     * runs its notebook in the notebook's folder, as Jupyter starts a kernel, so a cell's {@code Path.of("data/x")}
+     * reads the same file as its magics do.
+     */
+    public static final String FROM_PROPERTY = "yardstick.run.from";
+
+    /** A parsed command line: the paths as given, and the folder they are relative to. */
+    public record Request(Path input, Path output, List<String> params, boolean allowErrors) {
+        /** The notebook's file, however the command line named it. */
+        public Path inputFile() {
+            return from().resolve(input);
+        }
+
+        Path outputFile() {
+            return from().resolve(output);
+        }
+
+        private static Path from() {
+            return Path.of(System.getProperty(FROM_PROPERTY, "")).toAbsolutePath();
+        }
+    }
+
+    /** Reads the command line; an {@link IllegalArgumentException} says what is wrong with it. */
+    public static Request parse(List<String> args) {
         Path input = null, output = null;
         List<String> params = new ArrayList<>();
         boolean allowErrors = false;
-        try {
-            for (int i = 0; i < args.size(); i++) {
-                String a = args.get(i);
-                switch (a) {
-                    case "-p", "--parameter" -> params.add(next(args, ++i, a));
-                    case "-o", "--output" -> output = Path.of(next(args, ++i, a));
-                    case "--allow-errors" -> allowErrors = true;
-                    default -> {
-                        if (a.startsWith("-") || input != null) throw new IllegalArgumentException("unexpected argument " + a);
-                        input = Path.of(a);
-                    }
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "-p", "--parameter" -> params.add(next(args, ++i, a));
+                case "-o", "--output" -> output = Path.of(next(args, ++i, a));
+                case "--allow-errors" -> allowErrors = true;
+                default -> {
+                    if (a.startsWith("-") || input != null) throw new IllegalArgumentException("unexpected argument " + a);
+                    input = Path.of(a);
                 }
             }
-            if (input == null) throw new IllegalArgumentException("no notebook given");
-            if (output == null) output = defaultOutput(input);
-            NotebookRunner.Result r = NotebookRunner.run(input, output, NotebookRunner.parameters(params), allowErrors);
+        }
+        if (input == null) throw new IllegalArgumentException("no notebook given");
+        return new Request(input, output == null ? defaultOutput(input) : output, List.copyOf(params), allowErrors);
+    }
+
+    public static int run(List<String> args) {
+        Request q;
+        try {
+            q = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("yardstick run: " + e.getMessage() + "\n" + USAGE);
+            return 2;
+        }
+        try {
+            NotebookRunner.Result r = NotebookRunner.run(q.inputFile(), q.outputFile(), NotebookRunner.parameters(q.params()),
+                    q.allowErrors());
             if (!r.ok()) {
-                System.err.println("yardstick run: cell " + (r.failedCell() + 1) + " of " + input + " failed: " + r.failure());
-                System.err.println("executed notebook written to " + output);
-                return allowErrors ? 0 : 1;
+                System.err.println("yardstick run: cell " + (r.failedCell() + 1) + " of " + q.input() + " failed: " + r.failure());
+                System.err.println("executed notebook written to " + q.output());
+                return q.allowErrors() ? 0 : 1;
             }
-            System.err.println("yardstick run: " + r.cellsRun() + " cells ran; executed notebook written to " + output);
+            System.err.println("yardstick run: " + r.cellsRun() + " cells ran; executed notebook written to " + q.output());
             return 0;
         } catch (IllegalArgumentException e) {
             System.err.println("yardstick run: " + e.getMessage() + "\n" + USAGE);

@@ -63,6 +63,20 @@ class RunCommandExitTest {
     }
 
     @Test
+    void cellsRunInTheNotebooksFolderWhileTheCommandLinesPathsStayTheCallers(@TempDir Path dir) throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("notebooks"));
+        Files.writeString(folder.resolve("data.txt"), "from the notebook's folder");
+        Files.writeString(folder.resolve("reads.ipynb"), notebook(code("java.nio.file.Files.readString(java.nio.file.Path.of(\"data.txt\"))")));
+
+        Run run = yardstickRun(dir, "notebooks/reads.ipynb", "-o", "reads.out.ipynb");
+        assertEquals(0, run.exit(), run.output());
+        assertTrue(run.output().contains("executed notebook written to reads.out.ipynb"), run.output());
+        JsonNode cells = Json.MAPPER.readTree(dir.resolve("reads.out.ipynb").toFile()).get("cells");
+        assertEquals("\"from the notebook's folder\"", cells.get(0).get("outputs").get(0).get("data").get("text/plain").asText());
+        assertFalse(Files.exists(folder.resolve("reads.out.ipynb")), "-o is relative to where the command ran");
+    }
+
+    @Test
     void withAllowErrorsTheRunGoesOnWithItsState(@TempDir Path dir) throws Exception {
         Path nb = dir.resolve("halts.ipynb");
         Files.writeString(nb, notebook(code("int kept = 41;"),
