@@ -33,6 +33,8 @@ public final class SparkDriver implements AutoCloseable {
     private final BufferedReader out;
     private final Path log;
     private final JsonNode ready;
+    /** The notebook's cell classes this driver has already written to its class folder (see {@code SparkEval}). */
+    final java.util.Set<String> classesSent = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private SparkDriver(String master, Process process, Path log) throws IOException {
         this.master = master;

@@ -11,8 +11,6 @@ import yardstick.kernel.magic.Args;
 import yardstick.kernel.magic.MagicCall;
 import yardstick.kernel.magic.MagicContext;
 import yardstick.kernel.magic.MagicException;
-import yardstick.magics.YardstickHome;
-import yardstick.magics.llm.Endpoint;
 import yardstick.magics.llm.Model;
 import yardstick.magics.llm.PromptMagic;
 import yardstick.magics.llm.Template;
@@ -42,23 +40,15 @@ final class SparkPrompt {
         if (a.option("--into", null) != null) throw new MagicException("--into is not for --engine spark: the results are in --output, the cell shows a sample");
         MagicContext ctx = call.context();
         Model model = PromptMagic.model(a);
-        Endpoint e = model.endpoint();
         Template template = Template.of(call.body().strip());
 
         ObjectNode q = SparkDriver.JSON.createObjectNode().put("op", "prompt")
                 .put("input", Locations.resolve(ctx.workingDirectory(), over))
                 .put("output", Locations.resolve(ctx.workingDirectory(), output))
                 .put("format", a.option("--format", null)).put("outputFormat", a.option("--output-format", null))
-                .put("template", template.text()).put("concurrency", model.concurrency())
-                .put("noCache", a.flag("--no-cache")).put("sample", a.intOption("--sample", 20))
-                .put("system", a.option("--system", null));
+                .put("template", template.text()).put("sample", a.intOption("--sample", 20));
+        SparkModels.put(q, model);
         if (a.option("--partitions", null) != null) q.put("partitions", a.intOption("--partitions", 1));
-        if (a.option("--temperature", null) != null) q.put("temperature", a.doubleOption("--temperature", 0));
-        if (a.option("--max-tokens", null) != null) q.put("maxTokens", a.intOption("--max-tokens", 0));
-        q.putObject("endpoint").put("name", e.name()).put("provider", e.provider()).put("baseUrl", e.baseUrl())
-                .put("model", e.model()).put("keyEnv", e.keyEnv()).put("priceIn", e.pricePer1kInput())
-                .put("priceOut", e.pricePer1kOutput()).put("timeoutMs", e.timeout().toMillis());
-        q.put("apiKey", YardstickHome.env(e.keyEnv() == null ? "OPENAI_API_KEY" : e.keyEnv()));
         ObjectNode vars = q.putObject("variables");
         for (String n : template.placeholders()) {
             Object v = PromptMagic.variable(ctx, n);

@@ -407,6 +407,11 @@ public final class JavaEvaluator implements AutoCloseable {
         };
     }
 
+    /** The bytecode of the classes the notebook's snippets compiled to, for engines that run cell code elsewhere. */
+    public SnippetClasses snippetClasses() {
+        return control.classes();
+    }
+
     /** Makes classes in a jar or directory usable from later cells. */
     public void addToClasspath(String path) {
         shell.addToClasspath(path);

@@ -32,6 +32,7 @@ public final class KernelExecutionControl extends LocalExecutionControl {
         }
     }
 
+    private final SnippetClasses classes = new SnippetClasses();
     private volatile Object lastValue;
     private volatile boolean stopped;
     /** While not null, JShell's requests to run a snippet are recorded here instead of run: see {@link #defer()}. */
@@ -71,6 +72,24 @@ public final class KernelExecutionControl extends LocalExecutionControl {
     /** How many snippets wait to run since {@link #defer()}. */
     public int deferredCount() {
         return deferred == null ? 0 : deferred.size();
+    }
+
+    /** Records the snippet classes as JShell compiled them, then loads them instrumented as the superclass does. */
+    @Override
+    public void load(ClassBytecodes[] cbcs) throws ClassInstallException, NotImplementedException, EngineTerminationException {
+        super.load(cbcs);
+        for (ClassBytecodes c : cbcs) classes.record(c.name(), c.bytecodes());
+    }
+
+    @Override
+    public void redefine(ClassBytecodes[] cbcs) throws ClassInstallException, NotImplementedException, EngineTerminationException {
+        super.redefine(cbcs);
+        for (ClassBytecodes c : cbcs) classes.record(c.name(), c.bytecodes());
+    }
+
+    /** The classes of the snippets loaded so far. */
+    public SnippetClasses classes() {
+        return classes;
     }
 
     @Override

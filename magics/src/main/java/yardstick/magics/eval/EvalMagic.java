@@ -13,6 +13,7 @@ import yardstick.kernel.magic.Magic;
 import yardstick.kernel.magic.MagicCall;
 import yardstick.kernel.magic.MagicContext;
 import yardstick.kernel.magic.MagicException;
+import yardstick.magics.engine.Engines;
 import yardstick.magics.llm.LlmException;
 
 /**
@@ -21,7 +22,7 @@ import yardstick.magics.llm.LlmException;
  */
 public final class EvalMagic implements Magic {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Args.Spec RUN = Args.Spec.of(Set.of("--model", "--scorers"), Set.of());
+    private static final Args.Spec RUN = Args.Spec.of(Set.of("--model", "--scorers", "--engine"), Set.of());
 
     @Override
     public String name() {
@@ -31,7 +32,8 @@ public final class EvalMagic implements Magic {
     @Override
     public String usage() {
         return "%eval new NAME | %eval add NAME {JSON row} | %eval load NAME FILE | %eval from NAME TABLE_VAR | %eval show NAME"
-                + " | %%eval NAME [--model M]... [--scorers exact,contains,regex:P,json,json:SCHEMA,rouge,embedding,judge]";
+                + " | %%eval NAME [--model M]... [--scorers exact,contains,regex:P,json,json:SCHEMA,rouge,embedding,judge,REGISTERED]"
+                + " [--engine spark [--over PATH_OR_TABLE] --output PATH_OR_TABLE]";
     }
 
     @Override
@@ -41,7 +43,9 @@ public final class EvalMagic implements Magic {
                 + "%%eval NAME runs the cell body as a template ({{field}} from each row) on every --model (a model "
                 + "of %models, or Java code registered with Evals.system), scores each output, shows the rows and a "
                 + "summary per model, and logs a child run per model with the set's digest. A row missing a field the "
-                + "template needs is named before any model is called.";
+                + "template needs is named before any model is called. Evals.scorer registers Java scorers (a Scorer class or a "
+                + "lambda) by name for --scorers. --engine spark runs the same eval on the connected Spark cluster, over the "
+                + "set or --over data, writing every row's output and scores to --output.";
     }
 
     @Override
@@ -99,7 +103,9 @@ public final class EvalMagic implements Magic {
         }
     }
 
-    private Object runEval(MagicCall call) throws MagicException {
+    private Object runEval(MagicCall call) throws Exception {
+        String engine = Engines.named(call);
+        if (Engines.elsewhere(engine)) return Engines.run(engine, "eval", call);
         Args a = call.args(RUN);
         if (a.positionals().size() != 1) throw new MagicException("usage: %%eval NAME [--model M]... [--scorers LIST]");
         if (call.body().isBlank()) throw new MagicException("the cell body is the prompt template, and it is empty");

@@ -17,6 +17,11 @@ public interface EvalSystem {
     /** Answers every prompt; {@code outputs} and {@code errors} have one slot per prompt. */
     void answer(List<Map<String, String>> rows, List<String> prompts, String[] outputs, String[] errors) throws InterruptedException;
 
+    /** A model as a system: each prompt goes out in one batch, at the model's concurrency. */
+    static EvalSystem of(String name, yardstick.magics.llm.Model model) {
+        return new ModelSystem(name, model, yardstick.magics.llm.BatchProgress.NONE);
+    }
+
     /** A system from a Java function of the row and the rendered prompt. */
     static EvalSystem of(String name, java.util.function.BiFunction<Map<String, String>, String, String> fn) {
         return new EvalSystem() {

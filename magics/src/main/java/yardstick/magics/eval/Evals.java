@@ -29,6 +29,8 @@ public final class Evals {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, EvalSet> SETS = new ConcurrentHashMap<>();
     private static final Map<String, EvalSystem> SYSTEMS = new ConcurrentHashMap<>();
+    private static final Map<String, BiFunction<Map<String, String>, String, String>> FUNCTIONS = new ConcurrentHashMap<>();
+    private static final Map<String, Scorer> SCORERS = new ConcurrentHashMap<>();
     private static final Map<String, SetJudge> JUDGES = new ConcurrentHashMap<>();
     private static final Map<String, EvalResult> LAST = new ConcurrentHashMap<>();
 
@@ -68,6 +70,39 @@ public final class Evals {
     /** Registers Java code as a system that {@code %%eval --model NAME} can run: it gets the row and the prompt. */
     public static void system(String name, BiFunction<Map<String, String>, String, String> answer) {
         SYSTEMS.put(name, EvalSystem.of(name, answer));
+        FUNCTIONS.put(name, answer);
+    }
+
+    /** As {@link #system(String, BiFunction)}; a lambda given here is serializable, so it also answers on Spark. */
+    public static void system(String name, SystemFunction answer) {
+        system(name, (BiFunction<Map<String, String>, String, String>) answer);
+    }
+
+    /** The function registered as system {@code name}, or null (a model, or nothing). */
+    public static BiFunction<Map<String, String>, String, String> systemFunction(String name) {
+        return FUNCTIONS.get(name);
+    }
+
+    /** Registers a scorer (such as a class defined in a cell) under its name, for {@code --scorers ...,NAME}. */
+    public static void scorer(Scorer scorer) {
+        String name = scorer.name();
+        if (name == null || !name.matches("[A-Za-z_][\\w-]*")) {
+            throw new EvalException("a scorer's name is a word (letters, digits, '_' or '-'), not '" + name + "'");
+        }
+        if (Scorers.BUILT_IN.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            throw new EvalException("'" + name + "' is a built-in scorer: give yours another name");
+        }
+        SCORERS.put(name.toLowerCase(java.util.Locale.ROOT), scorer);
+    }
+
+    /** Registers a lambda as the scorer {@code name}: {@code Evals.scorer("short", (row, out) -> Score.pass(out.length() < 80))}. */
+    public static void scorer(String name, ScoreFunction score) {
+        scorer(new Scorers.FunctionScorer(name, score));
+    }
+
+    /** The scorer registered under {@code name} (any case), or null. */
+    public static Scorer registeredScorer(String name) {
+        return SCORERS.get(name.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** A registered Java system, else the model of that name from {@code llm}. */

@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Scores a model's output for one eval row. */
-public interface Scorer {
+/**
+ * Scores a model's output for one eval row. Serializable, so a scorer class defined in a cell (and registered with
+ * {@link Evals#scorer(Scorer)}) can be shipped to Spark executors with the values it holds.
+ */
+public interface Scorer extends java.io.Serializable {
     /** The score's column name, such as {@code exact} or {@code rouge_l}. */
     String name();
 

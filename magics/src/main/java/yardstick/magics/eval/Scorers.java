@@ -32,9 +32,33 @@ public final class Scorers {
 
     private Scorers() {}
 
-    /** How a list is turned into scorers: where files are, and how to make the judge and the embedder. */
+    /**
+     * How a list is turned into scorers: where files are, how to make the judge and the embedder, and the scorers
+     * registered from cells by name ({@link Evals#scorer}; null when there are none).
+     */
     public record Context(Path directory, List<String> setFields, Function<String, Scorer> judge,
-            java.util.function.Supplier<Embedder> embedder) {}
+            java.util.function.Supplier<Embedder> embedder, Function<String, Scorer> registered) {
+        public Context(Path directory, List<String> setFields, Function<String, Scorer> judge,
+                java.util.function.Supplier<Embedder> embedder) {
+            this(directory, setFields, judge, embedder, Evals::registeredScorer);
+        }
+    }
+
+    /** The names the list syntax gives built-in scorers; a registered scorer takes another name. */
+    public static final List<String> BUILT_IN = List.of("exact", "contains", "regex", "json", "rouge", "rouge_l", "rouge-l",
+            "embedding", "judge");
+
+    /** The scorer names a list mentions, lower-cased, without arguments. */
+    public static List<String> names(String list) {
+        List<String> out = new ArrayList<>();
+        for (String item : list.split(",")) {
+            String s = item.strip();
+            if (s.isEmpty()) continue;
+            int colon = s.indexOf(':');
+            out.add((colon < 0 ? s : s.substring(0, colon)).toLowerCase(Locale.ROOT));
+        }
+        return out;
+    }
 
     public static List<Scorer> parse(String list, Context ctx) {
         List<Scorer> out = new ArrayList<>();
@@ -58,8 +82,12 @@ public final class Scorers {
                     if (ctx.judge() == null) throw new EvalException("the judge scorer needs the set's judge: define it first with %%judge NAME --model M");
                     yield ctx.judge().apply(arg);
                 }
-                default -> throw new EvalException("unknown scorer '" + name + "': use exact, contains, regex:PATTERN, json, "
-                        + "json:SCHEMA_FILE, rouge, embedding or judge");
+                default -> {
+                    Scorer r = ctx.registered() == null ? null : ctx.registered().apply(name);
+                    if (r == null) throw new EvalException("unknown scorer '" + name + "': use exact, contains, regex:PATTERN, json, "
+                            + "json:SCHEMA_FILE, rouge, embedding, judge or a scorer registered with Evals.scorer");
+                    yield r;
+                }
             });
         }
         if (out.isEmpty()) throw new EvalException("no scorers given");
@@ -239,7 +267,15 @@ public final class Scorers {
         return t;
     }
 
-    private interface Compare {
+    /** A cell's lambda as a scorer of that name. */
+    record FunctionScorer(String name, ScoreFunction function) implements Scorer {
+        @Override
+        public Score score(Map<String, String> row, String output) {
+            return function.score(row, output);
+        }
+    }
+
+    private interface Compare extends java.io.Serializable {
         Score apply(String reference, String output);
     }
 

@@ -75,6 +75,24 @@ public final class Model {
         return concurrency;
     }
 
+    /** The sampling options as set (null: the endpoint's default), for engines that rebuild the model elsewhere. */
+    public Double temperature() {
+        return temperature;
+    }
+
+    public Integer maxTokens() {
+        return maxTokens;
+    }
+
+    public String system() {
+        return system;
+    }
+
+    /** False after {@link #withoutCache()}. */
+    public boolean readsCache() {
+        return readCache;
+    }
+
     /** The parameters a run records. */
     public Map<String, String> params() {
         Map<String, String> p = new LinkedHashMap<>();

@@ -57,18 +57,8 @@ final class PromptJob {
         int perTask = Math.max(1, (total + slots - 1) / slots);
         int partitions = q.path("partitions").asInt(slots * 2);
 
-        JsonNode e = q.path("endpoint");
-        PromptPartitions.Spec spec = new PromptPartitions.Spec(e.path("name").asText(), e.path("provider").asText(),
-                e.path("baseUrl").asText(null), e.path("model").asText(null), e.path("keyEnv").asText(null),
-                text(q, "apiKey"), e.path("priceIn").asDouble(), e.path("priceOut").asDouble(), e.path("timeoutMs").asLong(60_000),
-                q.hasNonNull("temperature") ? q.get("temperature").asDouble() : null,
-                q.hasNonNull("maxTokens") ? q.get("maxTokens").asInt() : null, text(q, "system"), perTask,
-                q.path("noCache").asBoolean(), home.resolve("cache").resolve("llm").toString(), template.text(), variables,
-                used, index);
-        if (!"openai".equals(spec.provider())) {
-            throw new IllegalArgumentException("model '" + spec.name() + "' is served by the " + spec.provider()
-                    + " provider; on Spark, prompt an OpenAI-compatible endpoint");
-        }
+        ModelSpec model = ModelSpec.of(q, perTask, home.resolve("cache").resolve("llm").toString());
+        PromptPartitions.Spec spec = new PromptPartitions.Spec(model, template.text(), variables, used, index);
 
         StructType schema = rows.schema();
         List<String> taken = new ArrayList<>(names);
@@ -111,7 +101,7 @@ final class PromptJob {
     }
 
     /** As the in-kernel batch does: a result column whose name the input already has gets a suffix. */
-    private static String unique(List<String> taken, String name) {
+    static String unique(List<String> taken, String name) {
         String n = name;
         for (int i = 2; taken.contains(n); i++) n = name + "_" + i;
         return n;

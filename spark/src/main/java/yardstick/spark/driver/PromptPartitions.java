@@ -1,13 +1,10 @@
 package yardstick.spark.driver;
 
 import java.io.Serializable;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -15,12 +12,7 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import yardstick.magics.llm.Batch;
 import yardstick.magics.llm.BatchProgress;
-import yardstick.magics.llm.Endpoint;
 import yardstick.magics.llm.Model;
-import yardstick.magics.llm.OpenAiProvider;
-import yardstick.magics.llm.Provider;
-import yardstick.magics.llm.ResponseCache;
-import yardstick.magics.llm.RetryPolicy;
 import yardstick.magics.llm.Template;
 
 /**
@@ -30,14 +22,10 @@ import yardstick.magics.llm.Template;
  */
 final class PromptPartitions implements MapPartitionsFunction<Row, Row>, Serializable {
     private static final long serialVersionUID = 1L;
-    /** One provider per endpoint and executor JVM, so tasks reuse its connections. */
-    private static final Map<String, Provider> PROVIDERS = new ConcurrentHashMap<>();
 
-    /** The endpoint as plain values: {@link Endpoint} is a record the kernel resolved from models.yaml or %env. */
-    record Spec(String name, String provider, String baseUrl, String model, String keyEnv, String apiKey,
-            double priceIn, double priceOut, long timeoutMs, Double temperature, Integer maxTokens, String system,
-            int concurrency, boolean noCache, String cacheDir, String template, Map<String, String> variables,
-            List<String> columns, int[] columnIndex) implements Serializable {}
+    /** The model, the template and the notebook's variables, and which input columns the template reads. */
+    record Spec(ModelSpec model, String template, Map<String, String> variables, List<String> columns, int[] columnIndex)
+            implements Serializable {}
 
     private final Spec spec;
 
@@ -57,7 +45,7 @@ final class PromptPartitions implements MapPartitionsFunction<Row, Row>, Seriali
             for (Row r : in) col.append(r.isNullAt(idx) ? "" : String.valueOf(r.get(idx)));
             table.addColumns(col);
         }
-        Batch.Result result = model().batch(table, Template.of(spec.template()), spec.variables()::get, BatchProgress.NONE);
+        Batch.Result result = spec.model().build().batch(table, Template.of(spec.template()), spec.variables()::get, BatchProgress.NONE);
         Table t = result.table();
         int first = t.columnCount() - 7;
         List<Row> out = new ArrayList<>(in.size());
@@ -73,18 +61,5 @@ final class PromptPartitions implements MapPartitionsFunction<Row, Row>, Seriali
             out.add(RowFactory.create(v));
         }
         return out.iterator();
-    }
-
-    private Model model() {
-        Endpoint e = new Endpoint(spec.name(), spec.provider(), spec.baseUrl(), spec.model(), spec.keyEnv(), spec.priceIn(),
-                spec.priceOut(), Duration.ofMillis(spec.timeoutMs()), "spark");
-        Provider p = PROVIDERS.computeIfAbsent(spec.baseUrl() + "\n" + spec.apiKey() + "\n" + spec.timeoutMs(),
-                k -> new OpenAiProvider(spec.baseUrl(), spec.apiKey(), spec.keyEnv(), e.timeout(), RetryPolicy.DEFAULT));
-        Model m = new Model(e, p, new ResponseCache(Path.of(spec.cacheDir())));
-        if (spec.temperature() != null) m = m.withTemperature(spec.temperature());
-        if (spec.maxTokens() != null) m = m.withMaxTokens(spec.maxTokens());
-        if (spec.system() != null) m = m.withSystem(spec.system());
-        m = m.withConcurrency(spec.concurrency());
-        return spec.noCache() ? m.withoutCache() : m;
     }
 }

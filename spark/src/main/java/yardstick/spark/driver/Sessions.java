@@ -6,13 +6,16 @@ import org.apache.spark.sql.SparkSession;
 final class Sessions {
     private Sessions() {}
 
-    static SparkSession start(String master, String executorClassPath, String home) {
+    static SparkSession start(String master, String executorClassPath, String home) throws java.io.IOException {
+        // Spark serves this folder to executors as the REPL's class folder: cell classes the kernel sends land here.
+        java.nio.file.Path classes = java.nio.file.Files.createTempDirectory("yardstick-cell-classes-");
         SparkSession.Builder b = SparkSession.builder().appName("yardstick").master(master)
                 .config("spark.ui.enabled", "false")
                 // Executors run Yardstick's code (prompting, embedding, scoring) from the jars it was built with; the
                 // workers must see the same paths (one machine, or a shared installation).
                 .config("spark.executor.extraClassPath", executorClassPath)
                 .config("spark.executorEnv.YARDSTICK_HOME", home)
+                .config("spark.repl.class.outputDir", classes.toString())
                 // Tables a cell names (--output answers) live under Yardstick's home, not where the kernel started.
                 .config("spark.sql.warehouse.dir", java.nio.file.Path.of(home, "spark", "warehouse").toUri().toString())
                 .config("spark.sql.shuffle.partitions", "8")

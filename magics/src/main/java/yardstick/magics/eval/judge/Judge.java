@@ -56,6 +56,19 @@ public final class Judge implements SetJudge {
         return modelName;
     }
 
+    /** The model that grades, with its options (Spark rebuilds it on executors). */
+    public Model model() {
+        return model;
+    }
+
+    public String set() {
+        return set;
+    }
+
+    public int shots() {
+        return shots;
+    }
+
     /** Reads a judge's answer: "Score: 4" (also "**Score:** 4/5" or {"score": 4}) and its rationale; anything else fails. */
     public static Score parse(String answer) {
         if (answer == null) return Score.failure("the judge gave no answer");
