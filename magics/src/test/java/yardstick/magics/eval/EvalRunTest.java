@@ -67,6 +67,32 @@ class EvalRunTest {
         assertEquals(r.digest(), Evals.set("caps").digest());
     }
 
+    /** A scorer of the notebook's own, as a cell would define one. */
+    record Initial(String name) implements Scorer {
+        public Score score(Map<String, String> row, String output) {
+            return Score.pass(output.startsWith(row.get("answer").substring(0, 1)));
+        }
+    }
+
+    @Test
+    void registeredScorersScoreByNameAndBuiltInNamesStayBuiltIn() {
+        capitals("own");
+        Evals.system("lookup2", (row, prompt) -> Map.of("France", "Paris", "Germany", "Bonn").getOrDefault(row.get("country"), "Milan"));
+        Evals.scorer(new Initial("initial"));
+        Evals.scorer("Length", (row, out) -> Score.of(out.length()));
+        Table summary = Evals.run("own", "Capital of {{country}}?", List.of("lookup2"), "exact,initial,length").summary();
+        assertEquals(1.0 / 3, summary.doubleColumn("exact_mean").get(0), 1e-12);
+        assertEquals(2.0 / 3, summary.doubleColumn("initial_mean").get(0), 1e-12);
+        assertEquals((5 + 4 + 5) / 3.0, summary.doubleColumn("Length_mean").get(0), 1e-12);
+        assertEquals("'exact' is a built-in scorer: give yours another name",
+                assertThrows(EvalException.class, () -> Evals.scorer(new Initial("exact"))).getMessage());
+        assertTrue(assertThrows(EvalException.class, () -> Evals.run("own", "{{country}}", List.of("lookup2"), "nosuch"))
+                .getMessage().contains("or a scorer registered with Evals.scorer"));
+        // A lambda given to Evals.scorer or Evals.system can be serialized (to run on Spark executors).
+        assertTrue(Evals.registeredScorer("length") instanceof java.io.Serializable);
+        assertTrue(Evals.systemFunction("lookup2") instanceof java.io.Serializable);
+    }
+
     @Test
     void aMissingTemplateFieldIsNamedBeforeAnyCall() {
         EvalSet s = Evals.create("holes");

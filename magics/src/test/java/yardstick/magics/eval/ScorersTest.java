@@ -60,7 +60,7 @@ class ScorersTest {
 
     @Test
     void badListsAreRefused(@TempDir Path dir) {
-        assertEquals("unknown scorer 'bleu': use exact, contains, regex:PATTERN, json, json:SCHEMA_FILE, rouge, embedding or judge",
+        assertEquals("unknown scorer 'bleu': use exact, contains, regex:PATTERN, json, json:SCHEMA_FILE, rouge, embedding, judge or a scorer registered with Evals.scorer",
                 assertThrows(EvalException.class, () -> one("bleu", dir)).getMessage());
         assertTrue(assertThrows(EvalException.class, () -> one("regex:(", dir)).getMessage().startsWith("regex '(' is not a valid pattern"));
         assertEquals("the judge scorer needs the set's judge: define it first with %%judge NAME --model M", assertThrows(EvalException.class, () -> one("judge", dir)).getMessage());
