@@ -39,11 +39,12 @@ import yardstick.magics.track.Tracking;
  * eval on the connected cluster, with the same template, models and scorers. The input is the eval set NAME, or
  * {@code --over} data (NAME then names the set whose judge grades). Scorers and systems registered from cells travel
  * serialized, with the bytecode of the notebook's snippet classes. The cell shows a sample of the scored rows and
- * returns the summary per model, which each model's run records as the kernel's eval does.
+ * returns the summary per model, which each model's run records as the kernel's eval does. {@code --outputs COLUMN}
+ * scores outputs the input already has, with no model call.
  */
 final class SparkEval {
     static final Args.Spec SPEC = Args.Spec.of(Set.of("--model", "--scorers", "--engine", "--over", "--output", "--format",
-            "--output-format", "--sample", "--partitions"), Set.of());
+            "--output-format", "--sample", "--partitions", "--outputs"), Set.of());
 
     private SparkEval() {}
 
@@ -51,14 +52,15 @@ final class SparkEval {
         if (!call.isCell()) throw new MagicException("--engine spark runs %%eval cells: the cell body is the template");
         Args a = call.args(SPEC);
         if (a.positionals().size() > 1) throw new MagicException("usage: %%eval [NAME] --engine spark [--over PATH_OR_TABLE] --output PATH --model M [--scorers LIST]");
-        if (call.body().isBlank()) throw new MagicException("the cell body is the prompt template, and it is empty");
+        String scored = a.option("--outputs", null);
+        if (call.body().isBlank() && scored == null) throw new MagicException("the cell body is the prompt template, and it is empty");
         String over = a.option("--over", null), output = a.option("--output", null);
         EvalSet set = a.positionals().isEmpty() ? null : Evals.set(a.positionals().get(0));
         if (set == null && over == null) throw new MagicException("--engine spark needs an eval set NAME or --over PATH_OR_TABLE");
         if (output == null) throw new MagicException("--engine spark needs --output PATH_OR_TABLE for the scored rows");
         List<String> models = a.all("--model").stream().flatMap(m -> Arrays.stream(m.split(","))).map(String::strip)
                 .filter(m -> !m.isEmpty()).toList();
-        if (models.isEmpty()) throw new MagicException("name at least one --model");
+        if (models.isEmpty() && scored == null) throw new MagicException("name at least one --model, or --outputs COLUMN to score outputs the input has");
         String scorers = a.option("--scorers", "exact");
         MagicContext ctx = call.context();
         SparkDriver driver = Spark.driver();
@@ -87,6 +89,7 @@ final class SparkEval {
                 SparkModels.put(s, Llm.model(m));
             }
         }
+        if (scored != null) q.withArray("systems").addObject().put("name", scored).put("column", scored);
         ObjectNode cells = q.putObject("cellScorers");
         for (String name : Scorers.names(scorers)) {
             Scorer registered = Scorers.BUILT_IN.contains(name) ? null : Evals.registeredScorer(name);
@@ -108,7 +111,7 @@ final class SparkEval {
         bar.finish(r.path("rows").asLong() + " rows");
         Table sample = SparkTables.sample(r, "eval rows");
         Table summary = summary(r, set == null ? "eval" : set.name());
-        log(r, set, call.body().strip(), sample, ctx.cellSource());
+        log(r, set, call.body().strip(), scored, sample, ctx.cellSource());
         JsonNode in = r.path("input");
         System.out.println("Read " + in.path("location").asText() + " (" + in.path("format").asText()
                 + (in.has("version") ? " version " + in.path("version").asLong() : "") + "); " + r.path("rows").asLong()
@@ -177,7 +180,7 @@ final class SparkEval {
     }
 
     /** A child run per model, with the kernel eval's params and metrics, and the engine, output and input lineage. */
-    private static void log(JsonNode r, EvalSet set, String template, Table sample, String cell) {
+    private static void log(JsonNode r, EvalSet set, String template, String scored, Table sample, String cell) {
         List<String> scorerNames = new ArrayList<>();
         r.path("scorers").forEach(s -> scorerNames.add(s.asText()));
         try {
@@ -187,7 +190,8 @@ final class SparkEval {
             for (JsonNode m : r.path("systems")) {
                 String system = m.path("name").asText();
                 try (TrackedRun run = t.child("eval " + name + " · " + system + " (spark)", "eval", cell)) {
-                    run.params(Evals.systemFunction(system) != null ? Map.of("model", system, "provider", "java") : Llm.model(system).params());
+                    run.params(system.equals(scored) ? Map.of("model", system, "provider", "column")
+                            : Evals.systemFunction(system) != null ? Map.of("model", system, "provider", "java") : Llm.model(system).params());
                     if (set != null) {
                         run.param("eval_set", set.name());
                         run.param("eval_set_digest", set.digest());

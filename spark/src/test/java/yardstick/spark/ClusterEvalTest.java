@@ -138,6 +138,15 @@ class ClusterEvalTest {
         Files.writeString(home.resolve("holes.jsonl"), "{\"id\":\"a\",\"question\":\"q1\",\"answer\":\"echo: Q: q1\"}\n");
         Table s = (Table) nb.ok("%%eval qa --engine spark --over holes.jsonl --model fake-model --scorers exact,judge --output holes-out.jsonl\nQ: {{question}}");
         assertEquals(1.0, s.doubleColumn("exact_mean").getDouble(0));
+        // Outputs the data has already (a column) are scored with no model call.
+        Files.writeString(home.resolve("made.jsonl"), "{\"id\":\"a\",\"said\":\"Paris\",\"answer\":\"Paris\"}\n"
+                + "{\"id\":\"b\",\"said\":\"Lyon\",\"answer\":\"Paris\"}\n{\"id\":\"c\",\"answer\":\"Rome\"}\n");
+        long calls = llm.count();
+        s = (Table) nb.ok("%%eval --engine spark --over made.jsonl --outputs said --scorers exact --output made-out.jsonl\n");
+        assertEquals(calls, llm.count());
+        assertEquals("said", s.stringColumn("model").get(0));
+        assertEquals(0.5, s.doubleColumn("exact_mean").getDouble(0));
+        assertEquals(1, s.intColumn("failed_calls").getInt(0));
     }
 
     /** Every kernel row (key, model) has its Spark row with the same output, error, scores and notes. */

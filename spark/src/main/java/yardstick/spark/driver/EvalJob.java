@@ -61,9 +61,13 @@ final class EvalJob {
         String cache = home.resolve("cache").resolve("llm").toString();
         List<EvalPartitions.SystemSpec> systems = new ArrayList<>();
         for (JsonNode s : q.path("systems")) {
-            systems.add(s.has("function")
-                    ? new EvalPartitions.SystemSpec(s.path("name").asText(), null, Base64.getDecoder().decode(s.get("function").asText()))
-                    : new EvalPartitions.SystemSpec(s.path("name").asText(), ModelSpec.of(s, perTask(s, slots), cache), null));
+            String name = s.path("name").asText();
+            if (s.has("column") && !names.contains(s.get("column").asText())) {
+                throw new IllegalArgumentException(where + " has no column '" + s.get("column").asText() + "' of outputs to score");
+            }
+            systems.add(s.has("function") ? new EvalPartitions.SystemSpec(name, null, Base64.getDecoder().decode(s.get("function").asText()), null)
+                    : s.has("column") ? new EvalPartitions.SystemSpec(name, null, null, s.get("column").asText())
+                    : new EvalPartitions.SystemSpec(name, ModelSpec.of(s, perTask(s, slots), cache), null, null));
         }
         JsonNode j = q.path("judge");
         EvalPartitions.JudgeSpec judge = j.isObject() ? new EvalPartitions.JudgeSpec(j.path("set").asText(), j.path("rubric").asText(),

@@ -37,11 +37,16 @@ final class EvalPartitions implements MapPartitionsFunction<Row, Row>, Serializa
     /** One MiniLM per executor JVM, loaded when an embedding scorer first needs it. */
     private static Embedder embedder;
 
-    /** A system: a model, or a cell's function (serialized). */
-    record SystemSpec(String name, ModelSpec model, byte[] function) implements Serializable {
+    /** A system: a model, a cell's function (serialized), or a column of the input holding outputs already made. */
+    record SystemSpec(String name, ModelSpec model, byte[] function, String column) implements Serializable {
         @SuppressWarnings("unchecked")
         EvalSystem build(ClassLoader loader) {
             if (model != null) return EvalSystem.of(name, model.build());
+            if (column != null) return EvalSystem.of(name, (row, prompt) -> {
+                String v = row.get(column);
+                if (v == null) throw new IllegalArgumentException("no " + column);
+                return v;
+            });
             return EvalSystem.of(name, (BiFunction<Map<String, String>, String, String>) CellClasses.read(function, loader, "system '" + name + "'"));
         }
     }
