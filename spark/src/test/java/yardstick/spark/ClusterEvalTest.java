@@ -105,6 +105,13 @@ class ClusterEvalTest {
         assertSameRows(kernelRows, rows, List.of("exact", "ends", "words"));
         assertSameSummary(kernel, spark);
         assertTrue(rows.stream().anyMatch(r -> r.get("output").asText().equals("Q: QUESTION 7!") && r.get("ends").asDouble() == 1), rows.toString());
+        // Executors in JVMs of their own loaded the cell classes from the driver's REPL class folder.
+        List<String> logs = new ArrayList<>();
+        try (var files = Files.find(home, 4, (p, a) -> p.getFileName().toString().equals("stderr") && p.toString().contains("/work-"))) {
+            for (Path f : files.toList()) logs.add(Files.readString(f));
+        }
+        assertEquals(2, logs.size());
+        for (String log : logs) assertTrue(log.contains("Using REPL class URI: spark://") && !log.contains("/artifacts/"), log);
     }
 
     @Test

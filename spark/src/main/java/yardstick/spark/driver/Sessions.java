@@ -16,6 +16,9 @@ final class Sessions {
                 .config("spark.executor.extraClassPath", executorClassPath)
                 .config("spark.executorEnv.YARDSTICK_HOME", home)
                 .config("spark.repl.class.outputDir", classes.toString())
+                // Tasks then load cell classes from that folder (spark.repl.class.uri) rather than from the session's
+                // own artifact folder, which would reach it only through the executor's class loader chain.
+                .config("spark.sql.artifact.isolation.enabled", "false")
                 // Tables a cell names (--output answers) live under Yardstick's home, not where the kernel started.
                 .config("spark.sql.warehouse.dir", java.nio.file.Path.of(home, "spark", "warehouse").toUri().toString())
                 .config("spark.sql.shuffle.partitions", "8")
