@@ -17,9 +17,7 @@ import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
-import yardstick.kernel.Notebook;
 import yardstick.kernel.Session;
-import yardstick.kernel.display.ProgressDisplay;
 import yardstick.kernel.magic.Args;
 import yardstick.kernel.magic.MagicCall;
 import yardstick.kernel.magic.MagicContext;
@@ -73,9 +71,11 @@ final class SparkEval {
         if (over != null) {
             q.put("input", Locations.resolve(ctx.workingDirectory(), over)).put("format", a.option("--format", null));
         } else {
-            // The set as saved: the driver reads its file, with the set's fields as text in their order.
-            Evals.save(set);
-            q.put("input", Evals.dir(set.name()).resolve("set.jsonl").toAbsolutePath().toString()).put("inputName", "eval set " + set.name());
+            // The set as saved: the driver reads its file, with the set's fields as text in their order. The file is
+            // written only when the set changed, so its lineage digest (path, size, time) stays while the rows do.
+            java.nio.file.Path file = Evals.dir(set.name()).resolve("set.jsonl");
+            if (!java.nio.file.Files.isRegularFile(file) || !EvalSet.fromJsonl(set.name(), file).digest().equals(set.digest())) Evals.save(set);
+            q.put("input", file.toAbsolutePath().toString()).put("inputName", "eval set " + set.name());
             set.fields().forEach(q.putArray("fields")::add);
         }
         boolean cellCode = false;
@@ -101,20 +101,11 @@ final class SparkEval {
         }
         if (cellCode) classes(driver, q.putObject("classes"));
 
-        ProgressDisplay bar = Notebook.progress("scoring on Spark");
-        JsonNode r;
-        try {
-            r = driver.request(q, p -> bar.update(p.path("done").asLong(), p.path("total").asLong(), "tasks"));
-        } catch (SparkException ex) {
-            throw new MagicException(ex.getMessage(), ex);
-        }
-        bar.finish(r.path("rows").asLong() + " rows");
+        JsonNode r = SparkTables.request(driver, q, "scoring on Spark");
         Table sample = SparkTables.sample(r, "eval rows");
         Table summary = summary(r, set == null ? "eval" : set.name());
         log(r, set, call.body().strip(), scored, sample, ctx.cellSource());
-        JsonNode in = r.path("input");
-        System.out.println("Read " + in.path("location").asText() + " (" + in.path("format").asText()
-                + (in.has("version") ? " version " + in.path("version").asLong() : "") + "); " + r.path("rows").asLong()
+        System.out.println(SparkTables.read(r) + "; " + r.path("rows").asLong()
                 + " scored rows written to " + r.path("output").path("location").asText() + "; the first " + sample.rowCount() + " below");
         ctx.display(sample);
         return summary;

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Set;
 import tech.tablesaw.api.Table;
-import yardstick.kernel.Notebook;
-import yardstick.kernel.display.ProgressDisplay;
 import yardstick.kernel.magic.Args;
 import yardstick.kernel.magic.MagicCall;
 import yardstick.kernel.magic.MagicContext;
@@ -56,20 +54,11 @@ final class SparkPrompt {
         }
 
         SparkDriver driver = Spark.driver();
-        ProgressDisplay bar = Notebook.progress("prompting on Spark");
-        JsonNode r;
-        try {
-            r = driver.request(q, p -> bar.update(p.path("done").asLong(), p.path("total").asLong(), "tasks"));
-        } catch (SparkException ex) {
-            throw new MagicException(ex.getMessage(), ex);
-        }
-        bar.finish(r.path("rows").asLong() + " rows");
+        JsonNode r = SparkTables.request(driver, q, "prompting on Spark");
         Table sample = SparkTables.sample(r, "prompts");
         log(model, template, r, sample, ctx.cellSource());
         long failed = r.path("failed").asLong();
-        JsonNode in = r.path("input");
-        System.out.println("Read " + in.path("location").asText() + " (" + in.path("format").asText()
-                + (in.has("version") ? " version " + in.path("version").asLong() : "") + "); " + r.path("rows").asLong()
+        System.out.println(SparkTables.read(r) + "; " + r.path("rows").asLong()
                 + " rows written to " + r.path("output").path("location").asText()
                 + (failed > 0 ? " (" + failed + " failed: see the error column)" : "") + "; the first " + sample.rowCount() + " below");
         return sample;

@@ -1,6 +1,7 @@
 package yardstick.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -8,11 +9,34 @@ import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
+import yardstick.kernel.Notebook;
+import yardstick.kernel.display.ProgressDisplay;
+import yardstick.kernel.magic.MagicException;
 import yardstick.magics.track.TrackedRun;
 
 /** A driver's answer as the notebook sees it: the output sample as a Tablesaw table, the input as a run input. */
 final class SparkTables {
     private SparkTables() {}
+
+    /** Sends a request with a progress bar of the tasks done ({@code label} names the work); a failure is one line. */
+    static JsonNode request(SparkDriver driver, ObjectNode q, String label) throws MagicException {
+        ProgressDisplay bar = Notebook.progress(label);
+        JsonNode r;
+        try {
+            r = driver.request(q, p -> bar.update(p.path("done").asLong(), p.path("total").asLong(), "tasks"));
+        } catch (SparkException ex) {
+            throw new MagicException(ex.getMessage(), ex);
+        }
+        bar.finish(r.path("rows").asLong() + " rows");
+        return r;
+    }
+
+    /** What the job read, for the cell's last line: {@code Read LOCATION (FORMAT[ version N])}. */
+    static String read(JsonNode result) {
+        JsonNode in = result.path("input");
+        return "Read " + in.path("location").asText() + " (" + in.path("format").asText()
+                + (in.has("version") ? " version " + in.path("version").asLong() : "") + ")";
+    }
 
     static Table sample(JsonNode result, String name) {
         Table t = Table.create(name);
