@@ -9,6 +9,7 @@ final class Sessions {
     static SparkSession start(String master, String executorClassPath, String home) throws java.io.IOException {
         // Spark serves this folder to executors as the REPL's class folder: cell classes the kernel sends land here.
         java.nio.file.Path classes = java.nio.file.Files.createTempDirectory("yardstick-cell-classes-");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteAll(classes)));
         SparkSession.Builder b = SparkSession.builder().appName("yardstick").master(master)
                 .config("spark.ui.enabled", "false")
                 // Executors run Yardstick's code (prompting, embedding, scoring) from the jars it was built with; the
@@ -27,5 +28,13 @@ final class Sessions {
         SparkSession s = b.getOrCreate();
         s.sparkContext().setLogLevel(System.getenv().getOrDefault("YARDSTICK_SPARK_LOG", "WARN"));
         return s;
+    }
+
+    private static void deleteAll(java.nio.file.Path dir) {
+        try (var files = java.nio.file.Files.walk(dir)) {
+            for (var f : files.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.deleteIfExists(f);
+        } catch (java.io.IOException | RuntimeException e) {
+            // a temporary folder: what is left, the system's cleaner takes
+        }
     }
 }
