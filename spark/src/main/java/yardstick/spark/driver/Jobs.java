@@ -25,6 +25,7 @@ final class Jobs {
         try (JobProgress p = new JobProgress(spark.sparkContext().statusTracker(), group, events)) {
             return switch (op) {
                 case "prompt" -> new PromptJob(spark, home).run(request);
+                case "index" -> new IndexJob(spark).run(request);
                 default -> throw new IllegalArgumentException("unknown request '" + op + "'");
             };
         } finally {
