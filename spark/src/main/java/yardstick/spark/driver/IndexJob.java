@@ -198,8 +198,8 @@ final class IndexJob {
         if (missing > 0) throw new IllegalArgumentException(missing + " rows of " + input + " have no " + id + ": every row needs an id");
         if (distinct != n) {
             Row dup = byId.groupBy("_yardstick_id").count().where(col("count").gt(1)).first();
-            throw new IllegalArgumentException("id " + id + " = '" + dup.getString(0) + "' is on " + dup.getLong(1)
-                    + " rows of " + input + ": ids must be unique (choose another with --id-column)");
+            throw new IllegalArgumentException("'" + dup.getString(0) + "' is the id of " + dup.getLong(1) + " rows of "
+                    + input + ": ids must be unique (column " + id + "; choose another with --id-column)");
         }
         return byId.repartition(partitions, col("_yardstick_id")).sortWithinPartitions("_yardstick_id").toJavaRDD();
     }
