@@ -28,7 +28,7 @@ public final class SparkIndexBench {
             + "harvest orchard canyon tunnel ferry station journal recipe melody pattern").split(" ");
     private static final Pattern SPARK_LINE = Pattern.compile("On Spark: (\\d+) chunks .* in ([\\d.]+) s .* merged in ([\\d.]+) s");
     private static final Pattern TIMES = Pattern.compile(
-            "model load ([\\d.]+) s, chunking ([\\d.]+) s, embedding ([\\d.]+) s, reading and writing ([\\d.]+) s");
+            "model load ([\\d.]+) s \\(\\d+ loads\\), chunking ([\\d.]+) s, embedding ([\\d.]+) s, reading and writing ([\\d.]+) s");
 
     public static void main(String[] args) throws Exception {
         int chunks = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;

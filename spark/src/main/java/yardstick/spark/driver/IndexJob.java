@@ -99,7 +99,7 @@ final class IndexJob {
 
             Map<String, String> skipped = new TreeMap<>();
             long load = 0, chunk = 0, embed = 0, write = 0, task = 0;
-            int redundant = 0;
+            int redundant = 0, loads = 0;
             for (ShardWriter.Stats s : stats) {
                 skipped.putAll(s.skipped());
                 load += s.modelLoadMs();
@@ -108,6 +108,7 @@ final class IndexJob {
                 write += s.writeMs();
                 task += s.taskMs();
                 if (!s.landed()) redundant++;
+                if (s.modelLoadMs() > 0) loads++;
             }
             double wallMs = (System.nanoTime() - t0) / 1e6;
             ObjectNode in = r.putObject("input").put("location", source.location()).put("format", source.format())
@@ -117,7 +118,7 @@ final class IndexJob {
                     .put("attempts_not_landed", redundant).put("onnx_threads", spec.threads())
                     .put("job_ms", jobMs).put("merge_ms", mergeMs).put("wall_ms", wallMs)
                     .put("chunks_per_s", c.chunks() / Math.max(1e-3, wallMs / 1000));
-            r.putObject("timings").put("model_load_ms", load).put("chunk_ms", chunk).put("embed_ms", embed)
+            r.putObject("timings").put("model_loads", loads).put("model_load_ms", load).put("chunk_ms", chunk).put("embed_ms", embed)
                     .put("write_ms", write).put("task_ms", task);
             ObjectNode sk = r.putObject("skipped");
             skipped.forEach(sk::put);

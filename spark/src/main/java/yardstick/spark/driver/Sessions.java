@@ -13,6 +13,9 @@ final class Sessions {
                 // workers must see the same paths (one machine, or a shared installation).
                 .config("spark.executor.extraClassPath", executorClassPath)
                 .config("spark.executorEnv.YARDSTICK_HOME", home)
+                // Lucene's vectorized code (HNSW while shards are written) and ONNX Runtime's native access, as the
+                // kernel's JVM has them; flags every Java from 21 on accepts.
+                .config("spark.executor.extraJavaOptions", "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true")
                 // Tables a cell names (--output answers) live under Yardstick's home, not where the kernel started.
                 .config("spark.sql.warehouse.dir", java.nio.file.Path.of(home, "spark", "warehouse").toUri().toString())
                 .config("spark.sql.shuffle.partitions", "8")
