@@ -39,8 +39,9 @@ public final class RagMagic implements Magic {
         return "Quick retrieval indices on Lucene. 'index' builds or updates an index from files, folders and globs "
                 + "(.txt .md .html .pdf, source code, JSONL/CSV rows): only changed files are re-embedded, removed "
                 + "files leave the index. 'search' shows the top chunks by BM25, vector (all-MiniLM-L6-v2) or hybrid "
-                + "(reciprocal rank fusion). 'index --engine spark' embeds and writes shards on the %spark cluster, also from "
-                + "a Parquet, Delta, CSV or JSONL path or a Spark table of rows. 'eval' reports nDCG@10, MRR@10 and recall@k of the three modes. NAME "
+                + "(reciprocal rank fusion). 'index --engine spark' embeds and writes shards on the %spark cluster, "
+                + "also from a Parquet, Delta, CSV or JSONL path or a Spark table of rows. 'eval' reports nDCG@10, "
+                + "MRR@10 and recall@k of the three modes. NAME "
                 + "is stored under ~/.yardstick/indices, or give a path. From Java: Rag.open(\"NAME\").search(...).";
     }
 
@@ -55,7 +56,8 @@ public final class RagMagic implements Magic {
             return switch (sub) {
                 case "index" -> {
                     String engine = Engines.named(call);
-                    yield Engines.elsewhere(engine) ? Engines.run(engine, "rag index", call) : index(call, Args.parse(rest, INDEX));
+                    yield Engines.elsewhere(engine) ? Engines.run(engine, "rag index", call)
+                            : index(call, Args.parse(rest, INDEX));
                 }
                 case "search" -> search(call, Args.parse(rest, SEARCH));
                 case "eval" -> eval(call, Args.parse(rest, EVAL));

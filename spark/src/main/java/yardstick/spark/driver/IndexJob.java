@@ -1,7 +1,6 @@
 package yardstick.spark.driver;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,12 +31,14 @@ import static org.apache.spark.sql.functions.*;
  * driver and the kernel all see (one machine, or a shared mount): Lucene writes local files.
  */
 final class IndexJob {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final SparkSession spark;
 
     IndexJob(SparkSession spark) {
         this.spark = spark;
     }
+
+    /** What the tasks did, of which input, in how many partitions (one shard each). */
+    private record Shards(List<ShardWriter.Stats> stats, Data.Source source, int files, int partitions) {}
 
     ObjectNode run(JsonNode q) throws Exception {
         long t0 = System.nanoTime();
@@ -51,77 +52,40 @@ final class IndexJob {
         String embedder = q.path("embedder").asText();
         int slots = Math.max(1, spark.sparkContext().defaultParallelism());
         int partitions = q.path("partitions").asInt(slots * 2);
-
-        ObjectNode r = JSON.createObjectNode();
+        String source = q.path("source").asText();
         try (ShardMerge merge = ShardMerge.open(index, index.getFileName().toString())) {
             Files.createDirectories(shards);
             ShardWriter.Spec spec = new ShardWriter.Spec(shards.toString(), embedder, onnxThreads(slots),
-                    options.chunkTokens(), options.overlapTokens(), textColumns, idColumn, q.path("source").asText());
-            List<ShardWriter.Stats> stats;
-            Data.Source source;
-            int files;
-            if (q.has("files")) {
-                List<List<ShardWriter.FileRef>> groups = groups(q.path("files"), partitions);
-                source = filesSource(q.path("source").asText(), groups);
-                files = q.path("files").size();
-                partitions = groups.size();
-                stats = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(groups, Math.max(1, partitions))
-                        .mapPartitions(g -> ShardWriter.files(spec, g)).collect();
-            } else {
-                String input = q.path("input").asText();
-                String format = Data.format(spark, input, q.hasNonNull("format") ? q.get("format").asText() : null);
-                Dataset<Row> rows = Data.read(spark, input, format);
-                source = Data.source(spark, rows, input, format);
-                files = rows.inputFiles().length;
-                JavaRDD<Row> parts = rowsById(rows, input, format, options, partitions);
-                stats = Data.reading(input, format, () -> parts.mapPartitions(it -> ShardWriter.rows(spec, it)).collect());
-            }
+                    options.chunkTokens(), options.overlapTokens(), textColumns, idColumn, source);
+            Shards job = q.has("files") ? files(q.path("files"), source, spec, partitions) : rows(q, spec, options, partitions);
             long jobMs = (System.nanoTime() - t0) / 1_000_000;
 
             long m0 = System.nanoTime();
-            List<Path> landed = new ArrayList<>();
-            for (int p = 0; p < partitions; p++) {
+            List<Path> parts = new ArrayList<>();
+            for (int p = 0; p < job.partitions(); p++) {
                 Path s = shards.resolve(String.format("part-%05d", p));
                 if (!Files.isDirectory(s)) throw new IllegalStateException("shard " + s + " is missing after the job");
-                landed.add(s);
+                parts.add(s);
             }
-            merge.add(landed);
+            merge.add(parts);
             ShardMerge.Counts c = merge.count();
-            if (!q.has("files")) merge.addSource(q.path("source").asText(), source.digest(), c.chunks());
             if (c.uniqueChunkIds() != c.chunks()) {
                 throw new IllegalStateException("the shards hold " + c.chunks() + " chunks under " + c.uniqueChunkIds()
                         + " ids: not committed");
             }
+            if (!q.has("files")) merge.addSource(source, job.source().digest(), c.chunks());
             Map<String, String> commit = new HashMap<>(IndexBuilder.commitData(embedder, options));
             commit.put("engine", "spark");
             merge.commit(commit);
             long mergeMs = (System.nanoTime() - m0) / 1_000_000;
 
-            Map<String, String> skipped = new TreeMap<>();
-            long load = 0, chunk = 0, embed = 0, write = 0, task = 0;
-            int redundant = 0, loads = 0;
-            for (ShardWriter.Stats s : stats) {
-                skipped.putAll(s.skipped());
-                load += s.modelLoadMs();
-                chunk += s.chunkMs();
-                embed += s.embedMs();
-                write += s.writeMs();
-                task += s.taskMs();
-                if (!s.landed()) redundant++;
-                if (s.modelLoadMs() > 0) loads++;
-            }
             double wallMs = (System.nanoTime() - t0) / 1e6;
-            ObjectNode in = r.putObject("input").put("location", source.location()).put("format", source.format())
-                    .put("digest", source.digest());
-            if (source.version() != null) in.put("version", source.version());
-            r.put("chunks", c.chunks()).put("docs", c.docs()).put("files", files).put("partitions", partitions)
-                    .put("attempts_not_landed", redundant).put("onnx_threads", spec.threads())
-                    .put("job_ms", jobMs).put("merge_ms", mergeMs).put("wall_ms", wallMs)
-                    .put("chunks_per_s", c.chunks() / Math.max(1e-3, wallMs / 1000));
-            r.putObject("timings").put("model_loads", loads).put("model_load_ms", load).put("chunk_ms", chunk).put("embed_ms", embed)
-                    .put("write_ms", write).put("task_ms", task);
-            ObjectNode sk = r.putObject("skipped");
-            skipped.forEach(sk::put);
+            ObjectNode r = Results.of(job.source(), index.toString(), "lucene");
+            r.put("chunks", c.chunks()).put("docs", c.docs()).put("files", job.files()).put("partitions", job.partitions())
+                    .put("onnx_threads", spec.threads()).put("job_ms", jobMs).put("merge_ms", mergeMs)
+                    .put("wall_ms", wallMs).put("chunks_per_s", c.chunks() / Math.max(1e-3, wallMs / 1000));
+            tasks(r, job.stats());
+            return r;
         } finally {
             Folders.delete(shards);
             // The shards folder goes when no other job's shards are in it.
@@ -131,7 +95,48 @@ final class IndexJob {
                 // another build's shards, or already gone
             }
         }
-        return r;
+    }
+
+    /** Documents: runs of files, one per task, each built into a shard by the kernel's own builder. */
+    private Shards files(JsonNode list, String source, ShardWriter.Spec spec, int partitions) throws Exception {
+        List<List<ShardWriter.FileRef>> groups = groups(list, partitions);
+        List<ShardWriter.Stats> stats = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(groups, Math.max(1, groups.size())).mapPartitions(g -> ShardWriter.files(spec, g)).collect();
+        return new Shards(stats, filesSource(source, groups), list.size(), groups.size());
+    }
+
+    /** A dataset: its rows, hashed by id into tasks. */
+    private Shards rows(JsonNode q, ShardWriter.Spec spec, IndexOptions options, int partitions) throws Exception {
+        String input = q.path("input").asText();
+        String format = Data.format(spark, input, q.hasNonNull("format") ? q.get("format").asText() : null);
+        Dataset<Row> rows = Data.read(spark, input, format);
+        Data.Source source = Data.source(spark, rows, input, format);
+        JavaRDD<Row> parts = rowsById(rows, input, format, options, partitions);
+        List<ShardWriter.Stats> stats = Data.reading(input, format,
+                () -> parts.mapPartitions(it -> ShardWriter.rows(spec, it)).collect());
+        return new Shards(stats, source, rows.inputFiles().length, partitions);
+    }
+
+    /** The tasks' totals: files skipped, and where their time went. */
+    private static void tasks(ObjectNode r, List<ShardWriter.Stats> stats) {
+        Map<String, String> skipped = new TreeMap<>();
+        long load = 0, chunk = 0, embed = 0, write = 0, task = 0;
+        int notLanded = 0, loads = 0;
+        for (ShardWriter.Stats s : stats) {
+            skipped.putAll(s.skipped());
+            load += s.modelLoadMs();
+            chunk += s.chunkMs();
+            embed += s.embedMs();
+            write += s.writeMs();
+            task += s.taskMs();
+            if (!s.landed()) notLanded++;
+            if (s.modelLoadMs() > 0) loads++;
+        }
+        r.put("attempts_not_landed", notLanded);
+        r.putObject("timings").put("model_loads", loads).put("model_load_ms", load).put("chunk_ms", chunk)
+                .put("embed_ms", embed).put("write_ms", write).put("task_ms", task);
+        ObjectNode sk = r.putObject("skipped");
+        skipped.forEach(sk::put);
     }
 
     /**
