@@ -163,7 +163,7 @@ class ClusterIndexTest {
 
     @Test
     void anExecutorKilledWhileShardsAreWrittenLeavesEveryChunkOnce() throws Exception {
-        int n = 1000;
+        int n = 600;
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < n; i++) lines.add("{\"id\":" + i + ",\"text\":\"row " + i + ": " + TOPICS[i % TOPICS.length] + "\"}");
         Files.write(home.resolve("many.jsonl"), lines);
