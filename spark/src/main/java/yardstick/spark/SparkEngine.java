@@ -17,6 +17,7 @@ public final class SparkEngine implements Engine {
             return switch (magic) {
                 case "prompt" -> SparkPrompt.run(call);
                 case "eval" -> SparkEval.run(call);
+                case "rag index" -> SparkIndex.run(call);
                 default -> throw new MagicException(magic + " does not run on Spark yet");
             };
         } catch (SparkException e) {

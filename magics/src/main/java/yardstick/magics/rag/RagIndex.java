@@ -58,16 +58,27 @@ public final class RagIndex implements AutoCloseable {
     public BuildReport build(Path base, List<String> inputs, IndexOptions options, String embedderSpec,
                              BuildProgress progress) throws InterruptedException {
         Map<String, Path> files = Inputs.resolve(base, inputs);
-        Embedder e = Embedders.get(embedderSpec);
-        if (options.chunkTokens() > e.maxTokens()) {
-            throw new RagException("--chunk " + options.chunkTokens() + " is more than " + e.name() + " reads ("
-                    + e.maxTokens() + " tokens)");
-        }
+        Embedder e = embedderFor(embedderSpec, options);
         BuildReport report = new IndexBuilder(name, dir, e, embedderSpec, options).build(files, progress);
         synchronized (this) {
             embedder = e;
         }
         return report;
+    }
+
+    /** The embedder a build with these options uses; an error when its chunks would be longer than it reads. */
+    public static Embedder embedderFor(String embedderSpec, IndexOptions options) {
+        Embedder e = Embedders.get(embedderSpec);
+        if (options.chunkTokens() > e.maxTokens()) {
+            throw new RagException("--chunk " + options.chunkTokens() + " is more than " + e.name() + " reads ("
+                    + e.maxTokens() + " tokens)");
+        }
+        return e;
+    }
+
+    /** After a build elsewhere (on Spark): queries are embedded with {@code e}, what the build used. */
+    public synchronized void builtElsewhere(Embedder e) {
+        embedder = e;
     }
 
     /** The top {@code k} chunks for a query. */

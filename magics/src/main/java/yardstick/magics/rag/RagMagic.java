@@ -8,6 +8,7 @@ import yardstick.kernel.magic.Args;
 import yardstick.kernel.magic.Magic;
 import yardstick.kernel.magic.MagicCall;
 import yardstick.kernel.magic.MagicException;
+import yardstick.magics.engine.Engines;
 import yardstick.magics.rag.embed.Embedders;
 import yardstick.magics.rag.eval.Evaluation;
 import yardstick.magics.rag.index.IndexOptions;
@@ -16,7 +17,7 @@ import yardstick.magics.rag.search.Mode;
 /** {@code %rag index|search|eval}: a text front for {@link Rag} and {@link RagIndex}. */
 public final class RagMagic implements Magic {
     private static final Args.Spec INDEX = Args.Spec.of(
-            Set.of("--chunk", "--overlap", "--text-column", "--id-column", "--embedder"), Set.of());
+            Set.of("--chunk", "--overlap", "--text-column", "--id-column", "--embedder", "--engine"), Set.of());
     private static final Args.Spec SEARCH = Args.Spec.of(Set.of("-k", "--mode"), Set.of());
     private static final Args.Spec EVAL = Args.Spec.of(Set.of("--qrels", "--queries", "-k"), Set.of());
 
@@ -28,6 +29,7 @@ public final class RagMagic implements Magic {
     @Override
     public String usage() {
         return "%rag index NAME PATH_OR_GLOB... [--chunk 200] [--overlap 32] [--text-column text] [--id-column ID]"
+                + " [--engine spark [--format F] [--partitions N]]"
                 + " | %rag search NAME \"query\" [-k 10] [--mode hybrid|bm25|vector]"
                 + " | %rag eval NAME --qrels FILE --queries FILE [-k 10]";
     }
@@ -37,7 +39,9 @@ public final class RagMagic implements Magic {
         return "Quick retrieval indices on Lucene. 'index' builds or updates an index from files, folders and globs "
                 + "(.txt .md .html .pdf, source code, JSONL/CSV rows): only changed files are re-embedded, removed "
                 + "files leave the index. 'search' shows the top chunks by BM25, vector (all-MiniLM-L6-v2) or hybrid "
-                + "(reciprocal rank fusion). 'eval' reports nDCG@10, MRR@10 and recall@k of the three modes. NAME "
+                + "(reciprocal rank fusion). 'index --engine spark' embeds and writes shards on the %spark cluster, "
+                + "also from a Parquet, Delta, CSV or JSONL path or a Spark table of rows. 'eval' reports nDCG@10, "
+                + "MRR@10 and recall@k of the three modes. NAME "
                 + "is stored under ~/.yardstick/indices, or give a path. From Java: Rag.open(\"NAME\").search(...).";
     }
 
@@ -50,7 +54,11 @@ public final class RagMagic implements Magic {
         List<String> rest = words.subList(1, words.size());
         try {
             return switch (sub) {
-                case "index" -> index(call, Args.parse(rest, INDEX));
+                case "index" -> {
+                    String engine = Engines.named(call);
+                    yield Engines.elsewhere(engine) ? Engines.run(engine, "rag index", call)
+                            : index(call, Args.parse(rest, INDEX));
+                }
                 case "search" -> search(call, Args.parse(rest, SEARCH));
                 case "eval" -> eval(call, Args.parse(rest, EVAL));
                 default -> throw new MagicException("unknown subcommand '" + sub + "': use index, search or eval");
@@ -61,6 +69,19 @@ public final class RagMagic implements Magic {
     }
 
     private Object index(MagicCall call, Args a) throws Exception {
+        List<String> p = a.positionals();
+        IndexOptions options = indexOptions(a);
+        Path base = call.context().workingDirectory();
+        RagIndex index = Rag.open(p.get(0), base);
+        String embedder = a.option("--embedder", Embedders.MINILM);
+        List<String> inputs = p.subList(1, p.size());
+        var report = index.build(base, inputs, options, embedder, NotebookProgress.forCell("indexing " + p.get(0)));
+        RagRuns.build(p.get(0), inputs, options, embedder, report, call.context().cellSource());
+        return report;
+    }
+
+    /** {@code %rag index NAME INPUT... [options]}: the name and inputs checked, the options as an index takes them. */
+    public static IndexOptions indexOptions(Args a) throws MagicException {
         List<String> p = a.positionals();
         if (p.isEmpty()) throw new MagicException("missing index NAME");
         if (p.size() < 2) throw new MagicException("nothing to index: give files, folders or globs after " + p.get(0));
@@ -73,14 +94,7 @@ public final class RagMagic implements Magic {
         List<String> textColumns = Arrays.stream(a.option("--text-column", "text").split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).toList();
         if (textColumns.isEmpty()) throw new MagicException("--text-column needs a column name");
-        IndexOptions options = new IndexOptions(chunk, overlap, textColumns, a.option("--id-column", null));
-        Path base = call.context().workingDirectory();
-        RagIndex index = Rag.open(p.get(0), base);
-        String embedder = a.option("--embedder", Embedders.MINILM);
-        List<String> inputs = p.subList(1, p.size());
-        var report = index.build(base, inputs, options, embedder, NotebookProgress.forCell("indexing " + p.get(0)));
-        RagRuns.build(p.get(0), inputs, options, embedder, report, call.context().cellSource());
-        return report;
+        return new IndexOptions(chunk, overlap, textColumns, a.option("--id-column", null));
     }
 
     private Object search(MagicCall call, Args a) throws MagicException {

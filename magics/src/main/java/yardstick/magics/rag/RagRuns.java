@@ -8,11 +8,17 @@ import yardstick.magics.track.TrackedRun;
 import yardstick.magics.track.Tracking;
 
 /** Records index builds and evaluations as child runs of the notebook's run. */
-final class RagRuns {
+public final class RagRuns {
     private RagRuns() {}
 
     static void build(String index, List<String> inputs, IndexOptions options, String embedderSpec, BuildReport r,
                       String cell) {
+        build(index, inputs, options, embedderSpec, r, cell, run -> {});
+    }
+
+    /** As the kernel's builds are logged, with {@code more} for what another engine adds (its lineage, its timings). */
+    public static void build(String index, List<String> inputs, IndexOptions options, String embedderSpec,
+                             BuildReport r, String cell, java.util.function.Consumer<TrackedRun> more) {
         log("index build", cell, run -> {
             run.param("index", index);
             run.param("inputs", String.join(" ", inputs));
@@ -29,6 +35,7 @@ final class RagRuns {
             run.metric("embedded_chunks", r.embeddedChunks());
             run.metric("chunks", r.totalChunks());
             run.metric("seconds", r.time().toMillis() / 1000.0);
+            more.accept(run);
         });
     }
 

@@ -103,6 +103,8 @@ class RagMagicTest {
         assertEquals("%rag: nothing to index: give files, folders or globs after x", error("%rag index x"));
         assertEquals("%rag: no such file or folder: nowhere", error("%rag index x nowhere"));
         assertEquals("%rag: no files match *.xyz", error("%rag index x *.xyz"));
+        assertEquals("%rag: no engine named 'elsewhere' is on the class path (engines: kernel)",
+                error("%rag index x docs --engine elsewhere"));
         assertEquals("%rag: option --chunk needs an integer, got 'big'", error("%rag index x docs --chunk big"));
         assertEquals("%rag: --overlap must be from 0 to half of --chunk (32), got 40",
                 error("%rag index x docs --chunk 64 --overlap 40"));

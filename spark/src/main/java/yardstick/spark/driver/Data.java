@@ -66,8 +66,19 @@ final class Data {
      * write with a line that names the input.
      */
     static void write(Dataset<Row> rows, String location, String format, String input, String inputFormat) throws Exception {
-        try {
+        reading(input, inputFormat, () -> {
             write(rows, location, format);
+            return null;
+        });
+    }
+
+    /**
+     * Runs a job that reads {@code input}; a malformed record met on the way (Spark parses lazily) fails it with a
+     * line that names the input.
+     */
+    static <T> T reading(String input, String inputFormat, java.util.concurrent.Callable<T> job) throws Exception {
+        try {
+            return job.call();
         } catch (Exception e) {
             for (Throwable c = e; c != null; c = c.getCause()) {
                 if (String.valueOf(c.getMessage()).contains("MALFORMED_RECORD")) {

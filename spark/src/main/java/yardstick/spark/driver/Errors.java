@@ -8,7 +8,7 @@ final class Errors {
         String best = message(t);
         for (Throwable c = t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
             // A job that failed for a user-facing reason (a bad row, an endpoint's refusal) says so at the bottom.
-            if (c instanceof yardstick.magics.llm.LlmException) best = message(c);
+            if (c instanceof yardstick.magics.llm.LlmException || c instanceof yardstick.magics.rag.RagException) best = message(c);
         }
         return best;
     }

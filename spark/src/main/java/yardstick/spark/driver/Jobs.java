@@ -26,6 +26,7 @@ final class Jobs {
             return switch (op) {
                 case "prompt" -> new PromptJob(spark, home).run(request);
                 case "eval" -> new EvalJob(spark, home).run(request);
+                case "index" -> new IndexJob(spark).run(request);
                 default -> throw new IllegalArgumentException("unknown request '" + op + "'");
             };
         } finally {

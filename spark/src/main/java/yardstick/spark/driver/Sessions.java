@@ -20,6 +20,9 @@ final class Sessions {
                 // Tasks then load cell classes from that folder (spark.repl.class.uri) rather than from the session's
                 // own artifact folder, which would reach it only through the executor's class loader chain.
                 .config("spark.sql.artifact.isolation.enabled", "false")
+                // Lucene's vectorized code (HNSW while shards are written) and ONNX Runtime's native access, as the
+                // kernel's JVM has them; flags every Java from 21 on accepts.
+                .config("spark.executor.extraJavaOptions", "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true")
                 // Tables a cell names (--output answers) live under Yardstick's home, not where the kernel started.
                 .config("spark.sql.warehouse.dir", java.nio.file.Path.of(home, "spark", "warehouse").toUri().toString())
                 .config("spark.sql.shuffle.partitions", "8")

@@ -35,6 +35,11 @@ public final class OnnxEmbedder implements Embedder {
     /** all-MiniLM-L6-v2 was trained on at most 256 word pieces. */
     static final int MINILM_MAX_TOKENS = 256;
     public static final int DEFAULT_BATCH = 32;
+    /**
+     * ONNX Runtime threads per model ({@code -Dyardstick.onnx.threads=N}); unset, ONNX Runtime's own default (one per
+     * core). Spark executors set it to their cores, so executors sharing a machine do not oversubscribe it.
+     */
+    public static final String THREADS_PROPERTY = "yardstick.onnx.threads";
 
     private final String name;
     private final Model model;
@@ -63,7 +68,7 @@ public final class OnnxEmbedder implements Embedder {
                 Map.of("padding", "false", "truncation", "false", "addSpecialTokens", "false"));
         this.model = Model.newInstance(name, Device.cpu(), "OnnxRuntime");
         try {
-            model.load(modelBytes, Map.of());
+            model.load(modelBytes, sessionOptions());
         } catch (MalformedModelException e) {
             close();
             throw new RagException("model " + name + " is not a valid ONNX model: " + e.getMessage(), e);
@@ -71,6 +76,12 @@ public final class OnnxEmbedder implements Embedder {
         this.predictor = model.newPredictor(new NoopTranslator());
         this.typeIds = model.describeInput() == null || model.describeInput().keys().contains("token_type_ids");
         this.dimension = embed(List.of("dimension probe")).get(0).length;
+    }
+
+    private static Map<String, String> sessionOptions() {
+        Integer threads = Integer.getInteger(THREADS_PROPERTY);
+        if (threads == null || threads < 1) return Map.of();
+        return Map.of("intraOpNumThreads", threads.toString(), "interOpNumThreads", "1");
     }
 
     /** all-MiniLM-L6-v2 (384 dimensions), read from the langchain4j jar on the class path. */

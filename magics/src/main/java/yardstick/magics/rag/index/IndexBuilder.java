@@ -126,8 +126,7 @@ public final class IndexBuilder {
                         c.removed++;
                     }
                 }
-                writer.setLiveCommitData(Map.of(EMBEDDER, embedderSpec, OPTIONS, options.fingerprint(),
-                        FORMAT, FORMAT_VERSION).entrySet());
+                writer.setLiveCommitData(commitData(embedderSpec, options).entrySet());
                 writer.commit();
                 int total = countChunks(writer);
                 writer.close();
@@ -152,10 +151,18 @@ public final class IndexBuilder {
         int embedded, unchanged, removed, chunks;
     }
 
+    /** What an index records in its commit about how it was built: a build with other values starts over. */
+    public static Map<String, String> commitData(String embedderSpec, IndexOptions options) {
+        return Map.of(EMBEDDER, embedderSpec, OPTIONS, options.fingerprint(), FORMAT, FORMAT_VERSION);
+    }
+
+    /** How every writer of an index (this builder, a shard on a Spark executor) is configured. */
+    public static IndexWriterConfig writerConfig() {
+        return new IndexWriterConfig(ChunkFields.analyzer()).setRAMBufferSizeMB(64);
+    }
+
     private IndexWriter open(Directory directory) throws IOException {
-        IndexWriterConfig cfg = new IndexWriterConfig(ChunkFields.analyzer())
-                .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-                .setRAMBufferSizeMB(64);
+        IndexWriterConfig cfg = writerConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
         try {
             return new IndexWriter(directory, cfg);
         } catch (LockObtainFailedException e) {
@@ -197,29 +204,36 @@ public final class IndexBuilder {
     private static void write(IndexWriter writer, String source, String digest, List<Chunk> chunks,
                               List<float[]> vectors) throws IOException {
         List<Document> docs = new ArrayList<>(chunks.size() + 1);
-        for (int i = 0; i < chunks.size(); i++) {
-            Chunk ch = chunks.get(i);
-            Document d = new Document();
-            d.add(new StringField(ChunkFields.KIND, ChunkFields.KIND_CHUNK, Field.Store.NO));
-            d.add(new StringField(ChunkFields.SOURCE, source, Field.Store.YES));
-            d.add(new StringField(ChunkFields.DOC, ch.docId(), Field.Store.YES));
-            d.add(new StringField(ChunkFields.CHUNK_ID, source + "#" + i, Field.Store.YES));
-            d.add(new TextField(ChunkFields.TEXT, ch.indexedText(), Field.Store.NO));
-            d.add(new StoredField(ChunkFields.BODY, ch.text()));
-            d.add(new StoredField(ChunkFields.HEADING, ch.heading()));
-            d.add(new StoredField(ChunkFields.PAGE, ch.page()));
-            d.add(new StoredField(ChunkFields.START, ch.start()));
-            d.add(new StoredField(ChunkFields.END, ch.end()));
-            d.add(new KnnFloatVectorField(ChunkFields.VECTOR, vectors.get(i), VectorSimilarityFunction.DOT_PRODUCT));
-            docs.add(d);
-        }
+        for (int i = 0; i < chunks.size(); i++) docs.add(chunkDocument(source, source + "#" + i, chunks.get(i), vectors.get(i)));
+        docs.add(fileDocument(source, digest, chunks.size()));
+        writer.updateDocuments(new Term(ChunkFields.SOURCE, source), docs);
+    }
+
+    /** One chunk as the index stores it: analyzed text for BM25, its vector, and what a citation shows. */
+    public static Document chunkDocument(String source, String chunkId, Chunk ch, float[] vector) {
+        Document d = new Document();
+        d.add(new StringField(ChunkFields.KIND, ChunkFields.KIND_CHUNK, Field.Store.NO));
+        d.add(new StringField(ChunkFields.SOURCE, source, Field.Store.YES));
+        d.add(new StringField(ChunkFields.DOC, ch.docId(), Field.Store.YES));
+        d.add(new StringField(ChunkFields.CHUNK_ID, chunkId, Field.Store.YES));
+        d.add(new TextField(ChunkFields.TEXT, ch.indexedText(), Field.Store.NO));
+        d.add(new StoredField(ChunkFields.BODY, ch.text()));
+        d.add(new StoredField(ChunkFields.HEADING, ch.heading()));
+        d.add(new StoredField(ChunkFields.PAGE, ch.page()));
+        d.add(new StoredField(ChunkFields.START, ch.start()));
+        d.add(new StoredField(ChunkFields.END, ch.end()));
+        d.add(new KnnFloatVectorField(ChunkFields.VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
+        return d;
+    }
+
+    /** The document that says a source is in the index, with the digest that tells whether it changed. */
+    public static Document fileDocument(String source, String digest, int chunks) {
         Document file = new Document();
         file.add(new StringField(ChunkFields.KIND, ChunkFields.KIND_FILE, Field.Store.NO));
         file.add(new StringField(ChunkFields.SOURCE, source, Field.Store.YES));
         file.add(new StoredField(ChunkFields.DIGEST, digest));
-        file.add(new StoredField(ChunkFields.CHUNKS, chunks.size()));
-        docs.add(file);
-        writer.updateDocuments(new Term(ChunkFields.SOURCE, source), docs);
+        file.add(new StoredField(ChunkFields.CHUNKS, chunks));
+        return file;
     }
 
     /** A skipped file keeps no stale chunks from an earlier, readable version. */

@@ -82,7 +82,7 @@ public final class Inputs {
         return f.startsWith(root) ? root.relativize(f).toString().replace('\\', '/') : f.toString();
     }
 
-    static boolean isGlob(String s) {
+    public static boolean isGlob(String s) {
         return s.indexOf('*') >= 0 || s.indexOf('?') >= 0 || s.indexOf('[') >= 0 || s.indexOf('{') >= 0;
     }
 }

@@ -20,7 +20,7 @@ import org.apache.commons.csv.CSVRecord;
  * JSONL and CSV/TSV files: each row is a document whose text is the chosen columns joined by a blank line (e.g.
  * {@code title,text}); its id is the id column's value (default {@code _id} or {@code id}), else the row number.
  */
-final class RowsReader implements DocumentReader {
+public final class RowsReader implements DocumentReader {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final List<String> textColumns;
     private final String idColumn;
@@ -40,19 +40,27 @@ final class RowsReader implements DocumentReader {
         for (int i = 0; i < rows.size(); i++) {
             Map<String, String> row = rows.get(i);
             if (i == 0) checkColumns(row.keySet());
-            StringBuilder text = new StringBuilder();
-            List<Block> blocks = new ArrayList<>();
-            for (String column : textColumns) {
-                String value = row.get(column);
-                if (value == null || value.isBlank()) continue;
-                if (!text.isEmpty()) text.append("\n\n");
-                int start = text.length();
-                text.append(value.strip());
-                blocks.add(new Block(start, text.length(), 0, ""));
-            }
-            docs.add(new SourceDocument(rowId(row, i + 1), text.toString(), blocks));
+            docs.add(document(rowId(row, i + 1), row, textColumns));
         }
         return docs;
+    }
+
+    /**
+     * One row as a document: its text columns (those present and not blank), in order, joined by a blank line, each
+     * a block. Rows read elsewhere (a Spark dataset) become the same documents.
+     */
+    public static SourceDocument document(String id, Map<String, String> row, List<String> textColumns) {
+        StringBuilder text = new StringBuilder();
+        List<Block> blocks = new ArrayList<>();
+        for (String column : textColumns) {
+            String value = row.get(column);
+            if (value == null || value.isBlank()) continue;
+            if (!text.isEmpty()) text.append("\n\n");
+            int start = text.length();
+            text.append(value.strip());
+            blocks.add(new Block(start, text.length(), 0, ""));
+        }
+        return new SourceDocument(id, text.toString(), blocks);
     }
 
     private String rowId(Map<String, String> row, int number) {
