@@ -15,6 +15,7 @@ import javax.tools.FileObject;
 import javax.tools.ForwardingJavaFileManager;
 import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
+import javax.tools.StandardLocation;
 
 /**
  * JShell's file manager with package listings remembered. Every cell's javac pass lists the same packages across
@@ -31,6 +32,8 @@ final class CachingFileManager extends ForwardingJavaFileManager<StandardJavaFil
 
     private final Map<Listing, List<JavaFileObject>> listings = new ConcurrentHashMap<>();
     private final Map<Location, Entries> entries = new ConcurrentHashMap<>();
+    /** Class-path jars read once: javac's own reading of them is what makes the first cell slow (see {@link JarIndex}). */
+    private final Map<Path, JarIndex> jars = new ConcurrentHashMap<>();
 
     CachingFileManager(StandardJavaFileManager standard) {
         super(standard);
@@ -44,10 +47,60 @@ final class CachingFileManager extends ForwardingJavaFileManager<StandardJavaFil
         List<JavaFileObject> cached = listings.get(key);
         if (cached != null) return cached;
         List<JavaFileObject> files = new ArrayList<>();
-        super.list(location, packageName, kinds, recurse).forEach(files::add);
+        List<JarIndex> indexes = location == StandardLocation.CLASS_PATH ? jarIndexes(entries.get(location).paths()) : null;
+        if (indexes != null) {
+            for (JarIndex jar : indexes) jar.list(packageName, kinds, recurse, files);
+        } else {
+            super.list(location, packageName, kinds, recurse).forEach(files::add);
+        }
         cached = List.copyOf(files);
         listings.put(key, cached);
         return cached;
+    }
+
+    /** The indexes of a class path made only of jars, in its order; null when it has anything else or a jar is unreadable. */
+    private List<JarIndex> jarIndexes(List<Path> paths) {
+        List<JarIndex> found = new ArrayList<>();
+        for (Path p : paths) {
+            if (p.getFileSystem() != FileSystems.getDefault() || !Files.isRegularFile(p)) return null;
+            JarIndex index = jars.computeIfAbsent(p.toAbsolutePath(), jar -> {
+                try {
+                    return new JarIndex(jar);
+                } catch (IOException e) {
+                    return null;  // javac's own file manager then reads it and reports what is wrong with it
+                }
+            });
+            if (index == null) return null;
+            found.add(index);
+        }
+        return found;
+    }
+
+    @Override
+    public String inferBinaryName(Location location, JavaFileObject file) {
+        return file instanceof JarIndex.Entry e ? e.binaryName() : super.inferBinaryName(location, file);
+    }
+
+    @Override
+    public boolean isSameFile(FileObject a, FileObject b) {
+        if (a instanceof JarIndex.Entry || b instanceof JarIndex.Entry) return a.equals(b);
+        return fileManager.isSameFile(a, b);
+    }
+
+    @Override
+    public boolean contains(Location location, FileObject file) throws IOException {
+        if (!(file instanceof JarIndex.Entry e)) return super.contains(location, file);
+        Iterable<? extends Path> paths = fileManager.getLocationAsPaths(location);
+        if (paths == null) return false;
+        for (Path p : paths) if (p.toAbsolutePath().equals(e.jar())) return true;
+        return false;
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (JarIndex index : jars.values()) index.close();
+        jars.clear();
+        super.close();
     }
 
     /**
@@ -89,11 +142,6 @@ final class CachingFileManager extends ForwardingJavaFileManager<StandardJavaFil
     public void setLocationForModule(Location location, String moduleName, Collection<? extends Path> paths)
             throws IOException {
         fileManager.setLocationForModule(location, moduleName, paths);
-    }
-
-    @Override
-    public boolean isSameFile(FileObject a, FileObject b) {
-        return fileManager.isSameFile(a, b);
     }
 
     @Override

@@ -76,6 +76,35 @@ class CachingFileManagerTest {
         }
     }
 
+    @Test
+    void aJarIsListedFromItsIndexAsJavacWouldListIt() throws IOException {
+        Path jar = jar("nested.jar", "demo.inner.Delta", "package demo.inner; public class Delta { public static class In {} }");
+        try (OutputStream os = Files.newOutputStream(tmp.resolve("extra.jar")); JarOutputStream j = new JarOutputStream(os)) {
+            j.putNextEntry(new JarEntry("demo/Source.java"));
+            j.write("package demo; public class Source {}".getBytes());
+            j.closeEntry();
+            j.putNextEntry(new JarEntry("META-INF/versions/21/demo/Alpha.class"));
+            j.closeEntry();
+        }
+        try (CachingFileManager fm = new CachingFileManager(
+                ToolProvider.getSystemJavaCompiler().getStandardFileManager(null, null, null))) {
+            fm.setLocationFromPaths(StandardLocation.CLASS_PATH, List.of(jar, tmp.resolve("extra.jar")));
+            assertEquals(List.of(), names(fm, list(fm)), "demo itself holds no class, and META-INF is not a package");
+            Iterable<JavaFileObject> all = fm.list(StandardLocation.CLASS_PATH, "demo",
+                    Set.of(JavaFileObject.Kind.CLASS, JavaFileObject.Kind.SOURCE), true);
+            assertEquals(List.of("demo.Source", "demo.inner.Delta", "demo.inner.Delta$In"), names(fm, all));
+            JavaFileObject delta = StreamSupport.stream(all.spliterator(), false)
+                    .filter(f -> f.isNameCompatible("Delta", JavaFileObject.Kind.CLASS)).findFirst().orElseThrow();
+            try (var in = delta.openInputStream()) {
+                assertEquals(0xCAFEBABE, new java.io.DataInputStream(in).readInt(), "the entry reads as the class file");
+            }
+            for (JavaFileObject f : fm.list(StandardLocation.CLASS_PATH, "demo.inner", Set.of(JavaFileObject.Kind.CLASS), false)) {
+                assertEquals(f.isNameCompatible("Delta", JavaFileObject.Kind.CLASS), fm.isSameFile(delta, f), f.getName());
+            }
+            assertTrue(fm.contains(StandardLocation.CLASS_PATH, delta));
+        }
+    }
+
     private static Iterable<JavaFileObject> list(CachingFileManager fm) throws IOException {
         return fm.list(StandardLocation.CLASS_PATH, "demo", Set.of(JavaFileObject.Kind.CLASS), false);
     }
