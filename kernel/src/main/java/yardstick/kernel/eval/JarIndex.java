@@ -10,11 +10,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import javax.lang.model.element.Modifier;
@@ -25,25 +25,29 @@ import javax.tools.JavaFileObject;
  * The entries of one jar by package, read once through {@link ZipFile}. javac's own file manager opens every
  * class-path jar as a zip file system and walks its whole tree the first time any package is looked up, which on a
  * kernel's class path of some 85 jars costs more than a second of the first cell; reading the same central directories
- * with {@code ZipFile} costs a fraction of that. Entries under {@code META-INF} are left out, as javac reads only a
- * jar's base entries when no {@code --release} is given.
+ * with {@code ZipFile} costs a fraction of that. Entries under {@code META-INF} are no package's.
  */
 final class JarIndex implements AutoCloseable {
     private final Path jar;
-    private final ZipFile zip;
+    private final JarFile zip;
     /** Package directory ("a/b", "" for the root) to the names of the entries directly in it. */
     private final Map<String, List<String>> packages = new HashMap<>();
 
     JarIndex(Path jar) throws IOException {
         this.jar = jar;
-        this.zip = new ZipFile(jar.toFile());
-        Enumeration<? extends ZipEntry> entries = zip.entries();
-        while (entries.hasMoreElements()) {
-            ZipEntry e = entries.nextElement();
-            String name = e.getName();
-            if (e.isDirectory() || name.startsWith("META-INF/")) continue;
-            int slash = name.lastIndexOf('/');
-            packages.computeIfAbsent(slash < 0 ? "" : name.substring(0, slash), k -> new ArrayList<>()).add(name);
+        // Read as this JDK's release, as javac reads a multi-release jar when it compiles for the release it runs on:
+        // a name stands for its entry of the highest version up to this one.
+        this.zip = new JarFile(jar.toFile(), false, ZipFile.OPEN_READ, Runtime.version());
+        try {
+            zip.versionedStream().forEach(e -> {
+                String name = e.getName();
+                if (e.isDirectory() || name.startsWith("META-INF/")) return;
+                int slash = name.lastIndexOf('/');
+                packages.computeIfAbsent(slash < 0 ? "" : name.substring(0, slash), k -> new ArrayList<>()).add(name);
+            });
+        } catch (RuntimeException e) {
+            zip.close();
+            throw new IOException("cannot read " + jar + ": " + e.getMessage(), e);
         }
     }
 

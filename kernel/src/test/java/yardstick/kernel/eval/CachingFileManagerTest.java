@@ -43,6 +43,28 @@ class CachingFileManagerTest {
     }
 
     @Test
+    void aMultiReleaseJarIsReadAsThisReleaseAsJavacReadsIt() throws IOException {
+        Path base = compile(tmp.resolve("mr-base"), "demo.Multi", "package demo; public class Multi { public static int base() { return 1; } }");
+        Path v21 = compile(tmp.resolve("mr-21"), "demo.Multi",
+                "package demo; public class Multi { public static int base() { return 1; } public static int newer() { return 21; } }");
+        Path jar = tmp.resolve("multi.jar");
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Multi-Release", "true");
+        try (OutputStream os = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(os, manifest)) {
+            j.putNextEntry(new JarEntry("demo/Multi.class"));
+            Files.copy(base.resolve("demo/Multi.class"), j);
+            j.putNextEntry(new JarEntry("META-INF/versions/21/demo/Multi.class"));
+            Files.copy(v21.resolve("demo/Multi.class"), j);
+        }
+        try (JavaEvaluator eval = new JavaEvaluator(jar.toString(), List.of(), List.of())) {
+            Outcome o = eval.evaluate("demo.Multi.newer()", JavaEvaluator.Location.CELL);
+            assertTrue(o.ok(), () -> "the class of release 21 is the one compiled against: " + o.error());
+            assertEquals("21", o.value().toString());
+        }
+    }
+
+    @Test
     void aDirectoryOnTheClassPathIsListedAfreshEachTime() throws IOException {
         Path classes = Files.createDirectories(tmp.resolve("classes"));
         try (CachingFileManager fm = new CachingFileManager(
