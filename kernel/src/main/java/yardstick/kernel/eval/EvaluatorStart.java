@@ -7,8 +7,8 @@ import java.util.concurrent.ExecutionException;
 /**
  * A {@link JavaEvaluator} starting on a thread of its own, begun as early as the JVM allows so that JShell's start
  * overlaps everything else a kernel does before its first cell. When nothing has asked for it by the time it is built,
- * it also runs one throwaway snippet, so a first cell that comes later finds the compiler warm; a cell that is already
- * waiting is not made to wait for that.
+ * it also runs one throwaway snippet, so a first cell that comes later finds the compiler warm, and begins JShell's
+ * indexing of the class path for completion; a cell that is already waiting is not made to wait for either.
  */
 public final class EvaluatorStart {
     private final CompletableFuture<JavaEvaluator> ready = new CompletableFuture<>();
@@ -23,6 +23,7 @@ public final class EvaluatorStart {
             try {
                 JavaEvaluator e = new JavaEvaluator(classPath, imports, staticImports);
                 if (!start.awaited) e.valueOf("1 + 1");  // compiles and runs one snippet, leaving no variable behind
+                if (!start.awaited) e.startCompletionIndex();  // while the kernel idles, not while a cell waits
                 start.ready.complete(e);
             } catch (Throwable e) {
                 start.ready.completeExceptionally(e);

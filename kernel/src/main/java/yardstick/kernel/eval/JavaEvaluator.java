@@ -71,6 +71,14 @@ public final class JavaEvaluator implements AutoCloseable {
         }
     }
 
+    /**
+     * Begins JShell's indexing of the class path for completion, on its own thread; the first use of its source
+     * analysis (a cell's splitting) begins it otherwise.
+     */
+    public void startCompletionIndex() {
+        analysis();
+    }
+
     /** JShell's source analysis, made on first use (see the constructor). */
     private SourceCodeAnalysis analysis() {
         return shell.sourceCodeAnalysis();
