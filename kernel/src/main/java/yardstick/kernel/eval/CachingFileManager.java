@@ -22,6 +22,8 @@ import javax.tools.StandardLocation;
  * every class-path jar and JDK module; those never change, so a listing of a location made only of jars and the JDK
  * image is kept until the location's entries change (as {@code %classpath} and {@code %maven} change the class path).
  * A location with a directory in it is listed afresh each time: a directory's classes may change between cells.
+ * A class path made only of jars is listed from each jar's {@link JarIndex}, whose entries this manager also names,
+ * compares and places, as javac asks of every file object it lists.
  */
 final class CachingFileManager extends ForwardingJavaFileManager<StandardJavaFileManager>
         implements StandardJavaFileManager {
