@@ -3,6 +3,7 @@ package yardstick.kernel;
 import java.nio.file.Path;
 import yardstick.kernel.comm.CommManager;
 import yardstick.kernel.core.KernelCore;
+import yardstick.kernel.eval.EvaluatorStart;
 import yardstick.kernel.history.History;
 import yardstick.kernel.protocol.ConnectionInfo;
 import yardstick.kernel.protocol.KernelServer;
@@ -16,10 +17,15 @@ public final class JavaKernel implements AutoCloseable {
     private final Session session;
 
     public JavaKernel(ConnectionInfo info, Path historyFile) {
+        this(info, historyFile, Session.startEvaluator());
+    }
+
+    /** A kernel whose JShell was started already ({@link Session#startEvaluator()}). */
+    public JavaKernel(ConnectionInfo info, Path historyFile, EvaluatorStart jshell) {
         server = new KernelServer(info);
         History history = new History(historyFile);
         KernelCore core = new KernelCore(server,
-                comms -> new Session(Path.of("").toAbsolutePath(), CommManager.withMetadata(comms)).keepHistory(history),
+                comms -> new Session(Path.of("").toAbsolutePath(), CommManager.withMetadata(comms), jshell).keepHistory(history),
                 server::stop);
         session = (Session) core.interpreter();
         WidgetControl.of(session.comms());  // a widget front end opens it as soon as it attaches

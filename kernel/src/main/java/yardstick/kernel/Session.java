@@ -3,8 +3,6 @@ package yardstick.kernel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jdk.jshell.SourceCodeAnalysis;
@@ -13,6 +11,7 @@ import yardstick.kernel.core.Interpreter;
 import yardstick.kernel.display.MimeBundle;
 import yardstick.kernel.display.Renderers;
 import yardstick.kernel.eval.CellError;
+import yardstick.kernel.eval.EvaluatorStart;
 import yardstick.kernel.eval.JavaEvaluator;
 import yardstick.kernel.eval.Javadoc;
 import yardstick.kernel.eval.Outcome;
@@ -32,15 +31,15 @@ import yardstick.kernel.output.RoutingOutputStream;
 
 /**
  * A notebook's live state, independent of how cells arrive (Jupyter or a headless run): the Java evaluator,
- * magics, renderers and comms. JShell starts on a background thread at construction, so a kernel can answer
- * kernel_info at once while the first cell waits only for what is left of the warm-up.
+ * magics, renderers and comms. JShell starts on a thread of its own ({@link EvaluatorStart}), in a kernel before
+ * anything else, so a kernel can answer kernel_info at once while the first cell waits only for what is left of it.
  */
 public final class Session implements Interpreter {
     public static final String VERSION = version();
     private static final Pattern MAGIC_PREFIX = Pattern.compile("(?m)^\\s*(%%?)(\\w*)$");
     private static volatile Session active;
 
-    private final CompletableFuture<JavaEvaluator> evaluator;
+    private final EvaluatorStart evaluator;
     private final Renderers renderers;
     private final MagicRegistry magics;
     private final CommManager comms;
@@ -50,6 +49,11 @@ public final class Session implements Interpreter {
     private volatile History history;
 
     public Session(Path workingDirectory, CommManager comms) {
+        this(workingDirectory, comms, startEvaluator());
+    }
+
+    /** A session whose JShell was started already, by {@link #startEvaluator()}. */
+    public Session(Path workingDirectory, CommManager comms, EvaluatorStart evaluator) {
         // Libraries log through SLF4J: warnings reach the cell's stderr, their info chatter does not.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
                 System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
@@ -59,9 +63,7 @@ public final class Session implements Interpreter {
         ClassLoader loader = Session.class.getClassLoader();
         this.renderers = new Renderers(loader);
         this.magics = new MagicRegistry(loader);
-        String classPath = System.getProperty("java.class.path");
-        this.evaluator = CompletableFuture.supplyAsync(() -> warm(new JavaEvaluator(classPath,
-                List.of(Notebook.class.getName()), List.of(Notebook.class.getName() + ".*"))));
+        this.evaluator = evaluator;
         active = this;
         ExitGuard.sessionOpened();
     }
@@ -145,9 +147,13 @@ public final class Session implements Interpreter {
         };
     }
 
-    private static JavaEvaluator warm(JavaEvaluator e) {
-        e.valueOf("1 + 1");  // compiles and runs one snippet, leaving no variable behind
-        return e;
+    /**
+     * Starts the JShell of a session on a thread of its own: the first thing a kernel does, so that everything else
+     * it does before its first cell runs beside it.
+     */
+    public static EvaluatorStart startEvaluator() {
+        return EvaluatorStart.begin(System.getProperty("java.class.path"), List.of(Notebook.class.getName()),
+                List.of(Notebook.class.getName() + ".*"));
     }
 
     /** The session cells in this JVM talk to. */
@@ -158,14 +164,7 @@ public final class Session implements Interpreter {
     }
 
     public JavaEvaluator evaluator() {
-        try {
-            return evaluator.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while JShell was starting", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("JShell failed to start: " + e.getCause(), e.getCause());
-        }
+        return evaluator.get();
     }
 
     public MagicRegistry magics() {
@@ -352,7 +351,7 @@ public final class Session implements Interpreter {
     public void interrupt() {
         Thread t = magicThread;
         if (t != null) t.interrupt();
-        if (evaluator.isDone()) evaluator().interrupt();
+        if (evaluator.started()) evaluator().interrupt();
     }
 
     @Override
@@ -361,7 +360,7 @@ public final class Session implements Interpreter {
         closed = true;
         ExitGuard.sessionClosed();
         OutputRoute.detach();
-        if (evaluator.isDone() && !evaluator.isCompletedExceptionally()) evaluator().close();
+        if (evaluator.started()) evaluator().close();
         if (active == this) active = null;
     }
 

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import yardstick.kernel.JavaKernel;
+import yardstick.kernel.Session;
+import yardstick.kernel.eval.EvaluatorStart;
 import yardstick.kernel.guard.ExitAgent;
 import yardstick.kernel.guard.ExitGuard;
 import yardstick.kernel.protocol.ConnectionInfo;
@@ -103,12 +105,14 @@ public final class Main {
             System.err.println("yardstick kernel: needs -f CONNECTION_FILE");
             return 2;
         }
+        // JShell's start is most of a kernel's: it runs beside everything else from here on.
+        EvaluatorStart jshell = Session.startEvaluator();
         Path connectionFile = Path.of(args.get(f + 1)).toAbsolutePath();
         ConnectionInfo info = ConnectionInfo.read(connectionFile);
         ParentWatch.start(true);  // a front end that dies takes its kernel with it
         // Run logging finds the notebook's path through it where the front end does not say it (Notebook 6).
         System.setProperty(yardstick.common.YardstickNames.KERNEL_CONNECTION_FILE_PROPERTY, connectionFile.toString());
-        try (JavaKernel kernel = new JavaKernel(info, Paths.home().resolve("history.jsonl"))) {
+        try (JavaKernel kernel = new JavaKernel(info, Paths.home().resolve("history.jsonl"), jshell)) {
             kernel.start();
             kernel.awaitShutdown();
         }

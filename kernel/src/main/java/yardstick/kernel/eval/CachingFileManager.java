@@ -15,12 +15,15 @@ import javax.tools.FileObject;
 import javax.tools.ForwardingJavaFileManager;
 import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
+import javax.tools.StandardLocation;
 
 /**
  * JShell's file manager with package listings remembered. Every cell's javac pass lists the same packages across
  * every class-path jar and JDK module; those never change, so a listing of a location made only of jars and the JDK
  * image is kept until the location's entries change (as {@code %classpath} and {@code %maven} change the class path).
  * A location with a directory in it is listed afresh each time: a directory's classes may change between cells.
+ * A class path made only of jars is listed from each jar's {@link JarIndex}, whose entries this manager also names,
+ * compares and places, as javac asks of every file object it lists.
  */
 final class CachingFileManager extends ForwardingJavaFileManager<StandardJavaFileManager>
         implements StandardJavaFileManager {
@@ -31,6 +34,8 @@ final class CachingFileManager extends ForwardingJavaFileManager<StandardJavaFil
 
     private final Map<Listing, List<JavaFileObject>> listings = new ConcurrentHashMap<>();
     private final Map<Location, Entries> entries = new ConcurrentHashMap<>();
+    /** Class-path jars read once: javac's own reading of them is what makes the first cell slow (see {@link JarIndex}). */
+    private final Map<Path, JarIndex> jars = new ConcurrentHashMap<>();
 
     CachingFileManager(StandardJavaFileManager standard) {
         super(standard);
@@ -44,10 +49,60 @@ final class CachingFileManager extends ForwardingJavaFileManager<StandardJavaFil
         List<JavaFileObject> cached = listings.get(key);
         if (cached != null) return cached;
         List<JavaFileObject> files = new ArrayList<>();
-        super.list(location, packageName, kinds, recurse).forEach(files::add);
+        List<JarIndex> indexes = location == StandardLocation.CLASS_PATH ? jarIndexes(entries.get(location).paths()) : null;
+        if (indexes != null) {
+            for (JarIndex jar : indexes) jar.list(packageName, kinds, recurse, files);
+        } else {
+            super.list(location, packageName, kinds, recurse).forEach(files::add);
+        }
         cached = List.copyOf(files);
         listings.put(key, cached);
         return cached;
+    }
+
+    /** The indexes of a class path made only of jars, in its order; null when it has anything else or a jar is unreadable. */
+    private List<JarIndex> jarIndexes(List<Path> paths) {
+        List<JarIndex> found = new ArrayList<>();
+        for (Path p : paths) {
+            if (p.getFileSystem() != FileSystems.getDefault() || !Files.isRegularFile(p)) return null;
+            JarIndex index = jars.computeIfAbsent(p.toAbsolutePath(), jar -> {
+                try {
+                    return new JarIndex(jar);
+                } catch (IOException e) {
+                    return null;  // javac's own file manager then reads it and reports what is wrong with it
+                }
+            });
+            if (index == null) return null;
+            found.add(index);
+        }
+        return found;
+    }
+
+    @Override
+    public String inferBinaryName(Location location, JavaFileObject file) {
+        return file instanceof JarIndex.Entry e ? e.binaryName() : super.inferBinaryName(location, file);
+    }
+
+    @Override
+    public boolean isSameFile(FileObject a, FileObject b) {
+        if (a instanceof JarIndex.Entry || b instanceof JarIndex.Entry) return a.equals(b);
+        return fileManager.isSameFile(a, b);
+    }
+
+    @Override
+    public boolean contains(Location location, FileObject file) throws IOException {
+        if (!(file instanceof JarIndex.Entry e)) return super.contains(location, file);
+        Iterable<? extends Path> paths = fileManager.getLocationAsPaths(location);
+        if (paths == null) return false;
+        for (Path p : paths) if (p.toAbsolutePath().equals(e.jar())) return true;
+        return false;
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (JarIndex index : jars.values()) index.close();
+        jars.clear();
+        super.close();
     }
 
     /**
@@ -89,11 +144,6 @@ final class CachingFileManager extends ForwardingJavaFileManager<StandardJavaFil
     public void setLocationForModule(Location location, String moduleName, Collection<? extends Path> paths)
             throws IOException {
         fileManager.setLocationForModule(location, moduleName, paths);
-    }
-
-    @Override
-    public boolean isSameFile(FileObject a, FileObject b) {
-        return fileManager.isSameFile(a, b);
     }
 
     @Override

@@ -32,7 +32,6 @@ public final class JavaEvaluator implements AutoCloseable {
 
     private final JShell shell;
     private final KernelExecutionControl control;
-    private final SourceCodeAnalysis analysis;
     /** Where each snippet came from, for stack traces: snippet id to its cell's label and first line. */
     private final Map<String, SnippetOrigin> origins = new ConcurrentHashMap<>();
 
@@ -48,19 +47,41 @@ public final class JavaEvaluator implements AutoCloseable {
         shell = JShell.builder()
                 .executionEngine(provider, Map.of())
                 .fileManager(CachingFileManager::new)
-                .compilerOptions("-Xlint:none", "-proc:none")
+                // An empty processor path: javac otherwise looks for plugins to start in every class-path jar.
+                .compilerOptions("-Xlint:none", "-proc:none", "-processorpath", "")
                 .build();
         // Through addToClasspath, not a --class-path compiler option: that option would be passed to every compile
         // and hide what later addToClasspath calls (%classpath, %maven) add.
         shell.addToClasspath(classPath);
         control = provider.control();
-        analysis = shell.sourceCodeAnalysis();
-        StringBuilder startup = new StringBuilder();
-        for (String i : STARTUP_IMPORTS) startup.append("import ").append(i).append(";\n");
-        for (String i : imports) startup.append("import ").append(i).append(";\n");
-        for (String i : staticImports) startup.append("import static ").append(i).append(";\n");
-        Outcome o = evaluate(startup.toString(), Location.CELL);
-        if (!o.ok()) throw new IllegalStateException("startup imports failed: " + o.error().evalue());
+        List<String> startup = new ArrayList<>();
+        for (String i : STARTUP_IMPORTS) startup.add("import " + i + ";");
+        for (String i : imports) startup.add("import " + i + ";");
+        for (String i : staticImports) startup.add("import static " + i + ";");
+        // One snippet each, evaluated as they are rather than split as a cell: splitting needs JShell's source
+        // analysis, whose first use starts its indexing of the whole class path (for completion) on a thread that
+        // would compete with the first cell.
+        for (String source : startup) {
+            for (SnippetEvent e : shell.eval(source)) {
+                if (e.status() == Snippet.Status.REJECTED) {
+                    String why = shell.diagnostics(e.snippet()).map(d -> d.getMessage(Locale.ROOT)).findFirst().orElse("rejected");
+                    throw new IllegalStateException("startup imports failed: " + source + ": " + why);
+                }
+            }
+        }
+    }
+
+    /**
+     * Begins JShell's indexing of the class path for completion, on its own thread; the first use of its source
+     * analysis (a cell's splitting) begins it otherwise.
+     */
+    public void startCompletionIndex() {
+        analysis();
+    }
+
+    /** JShell's source analysis, made on first use (see the constructor). */
+    private SourceCodeAnalysis analysis() {
+        return shell.sourceCodeAnalysis();
     }
 
     /**
@@ -69,7 +90,7 @@ public final class JavaEvaluator implements AutoCloseable {
      * first that throws. (A declaration that replaced an earlier one stays replaced, its initializer not run.)
      */
     public Outcome evaluate(String code, Location where) {
-        List<SourceSplitter.Piece> pieces = SourceSplitter.split(analysis, code);
+        List<SourceSplitter.Piece> pieces = SourceSplitter.split(analysis(), code);
         List<Step> steps = new ArrayList<>();
         List<Snippet> added = new ArrayList<>();
         control.defer();
@@ -266,7 +287,7 @@ public final class JavaEvaluator implements AutoCloseable {
         Map<String, Snippet> m = new HashMap<>();
         shell.snippets().forEach(s -> {
             try {
-                m.putIfAbsent(analysis.wrapper(s).fullClassName(), s);
+                m.putIfAbsent(analysis().wrapper(s).fullClassName(), s);
             } catch (RuntimeException ignored) {
                 // a snippet JShell never wrapped (rejected)
             }
@@ -276,7 +297,7 @@ public final class JavaEvaluator implements AutoCloseable {
 
     /** The 1-based line in a snippet's source of a 1-based line of the class JShell wrapped it in. */
     private int snippetLine(Snippet s, int wrappedLine) {
-        SourceCodeAnalysis.SnippetWrapper w = analysis.wrapper(s);
+        SourceCodeAnalysis.SnippetWrapper w = analysis().wrapper(s);
         String wrapped = w.wrapped();
         int pos = 0;
         for (int l = 1; l < wrappedLine && pos >= 0; l++) pos = wrapped.indexOf('\n', pos) + 1;
@@ -327,7 +348,7 @@ public final class JavaEvaluator implements AutoCloseable {
 
     private String valueText(VarSnippet v) {
         try {
-            return yardstick.kernel.display.TextRenderer.text(control.liveValue(analysis.wrapper(v).fullClassName(), v.name()));
+            return yardstick.kernel.display.TextRenderer.text(control.liveValue(analysis().wrapper(v).fullClassName(), v.name()));
         } catch (Exception | LinkageError e) {
             return safeValue(v);
         }
@@ -347,7 +368,7 @@ public final class JavaEvaluator implements AutoCloseable {
         int local = cursor - piece.offset();
         String src = code.substring(piece.offset(), Math.max(piece.offset(), Math.min(code.length(), piece.end())));
         int[] a = new int[1];
-        List<SourceCodeAnalysis.Suggestion> suggestions = analysis.completionSuggestions(src, Math.max(0, local), a);
+        List<SourceCodeAnalysis.Suggestion> suggestions = analysis().completionSuggestions(src, Math.max(0, local), a);
         anchor[0] = piece.offset() + a[0];
         LinkedHashSet<String> typed = new LinkedHashSet<>(), other = new LinkedHashSet<>();
         for (SourceCodeAnalysis.Suggestion s : suggestions) (s.matchesType() ? typed : other).add(s.continuation());
@@ -359,7 +380,7 @@ public final class JavaEvaluator implements AutoCloseable {
     public List<SourceCodeAnalysis.Documentation> inspect(String code, int cursor) {
         SourceSplitter.Piece piece = pieceAt(code, cursor);
         String src = code.substring(piece.offset(), Math.max(piece.offset(), Math.min(code.length(), piece.end())));
-        return analysis.documentation(src, Math.max(0, cursor - piece.offset()), true);
+        return analysis().documentation(src, Math.max(0, cursor - piece.offset()), true);
     }
 
     /**
@@ -388,7 +409,7 @@ public final class JavaEvaluator implements AutoCloseable {
     }
 
     private SourceSplitter.Piece pieceAt(String code, int cursor) {
-        List<SourceSplitter.Piece> pieces = SourceSplitter.split(analysis, code.substring(0, Math.min(cursor, code.length())));
+        List<SourceSplitter.Piece> pieces = SourceSplitter.split(analysis(), code.substring(0, Math.min(cursor, code.length())));
         if (pieces.isEmpty()) return new SourceSplitter.Piece(code, cursor, cursor, false);
         SourceSplitter.Piece last = pieces.get(pieces.size() - 1);
         if (last.complete() && last.end() < cursor) return new SourceSplitter.Piece("", last.end(), cursor, false);
@@ -397,9 +418,9 @@ public final class JavaEvaluator implements AutoCloseable {
 
     /** "complete", "incomplete" or "invalid", for the is_complete request. */
     public String completeness(String code) {
-        List<SourceSplitter.Piece> pieces = SourceSplitter.split(analysis, code);
+        List<SourceSplitter.Piece> pieces = SourceSplitter.split(analysis(), code);
         if (pieces.isEmpty() || pieces.get(pieces.size() - 1).complete()) return "complete";
-        SourceCodeAnalysis.Completeness c = analysis.analyzeCompletion(pieces.get(pieces.size() - 1).source()).completeness();
+        SourceCodeAnalysis.Completeness c = analysis().analyzeCompletion(pieces.get(pieces.size() - 1).source()).completeness();
         return switch (c) {
             case DEFINITELY_INCOMPLETE -> "incomplete";
             case UNKNOWN -> "invalid";

@@ -43,6 +43,28 @@ class CachingFileManagerTest {
     }
 
     @Test
+    void aMultiReleaseJarIsReadAsThisReleaseAsJavacReadsIt() throws IOException {
+        Path base = compile(tmp.resolve("mr-base"), "demo.Multi", "package demo; public class Multi { public static int base() { return 1; } }");
+        Path v21 = compile(tmp.resolve("mr-21"), "demo.Multi",
+                "package demo; public class Multi { public static int base() { return 1; } public static int newer() { return 21; } }");
+        Path jar = tmp.resolve("multi.jar");
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Multi-Release", "true");
+        try (OutputStream os = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(os, manifest)) {
+            j.putNextEntry(new JarEntry("demo/Multi.class"));
+            Files.copy(base.resolve("demo/Multi.class"), j);
+            j.putNextEntry(new JarEntry("META-INF/versions/21/demo/Multi.class"));
+            Files.copy(v21.resolve("demo/Multi.class"), j);
+        }
+        try (JavaEvaluator eval = new JavaEvaluator(jar.toString(), List.of(), List.of())) {
+            Outcome o = eval.evaluate("demo.Multi.newer()", JavaEvaluator.Location.CELL);
+            assertTrue(o.ok(), () -> "the class of release 21 is the one compiled against: " + o.error());
+            assertEquals("21", o.value().toString());
+        }
+    }
+
+    @Test
     void aDirectoryOnTheClassPathIsListedAfreshEachTime() throws IOException {
         Path classes = Files.createDirectories(tmp.resolve("classes"));
         try (CachingFileManager fm = new CachingFileManager(
@@ -73,6 +95,35 @@ class CachingFileManagerTest {
             Outcome o = eval.evaluate("demo.Gamma.three()", JavaEvaluator.Location.CELL);
             assertTrue(o.ok(), () -> "a class in an added directory, in a package already listed, compiles: " + o.error());
             assertEquals("3", o.value().toString());
+        }
+    }
+
+    @Test
+    void aJarIsListedFromItsIndexAsJavacWouldListIt() throws IOException {
+        Path jar = jar("nested.jar", "demo.inner.Delta", "package demo.inner; public class Delta { public static class In {} }");
+        try (OutputStream os = Files.newOutputStream(tmp.resolve("extra.jar")); JarOutputStream j = new JarOutputStream(os)) {
+            j.putNextEntry(new JarEntry("demo/Source.java"));
+            j.write("package demo; public class Source {}".getBytes());
+            j.closeEntry();
+            j.putNextEntry(new JarEntry("META-INF/versions/21/demo/Alpha.class"));
+            j.closeEntry();
+        }
+        try (CachingFileManager fm = new CachingFileManager(
+                ToolProvider.getSystemJavaCompiler().getStandardFileManager(null, null, null))) {
+            fm.setLocationFromPaths(StandardLocation.CLASS_PATH, List.of(jar, tmp.resolve("extra.jar")));
+            assertEquals(List.of(), names(fm, list(fm)), "demo itself holds no class, and META-INF is not a package");
+            Iterable<JavaFileObject> all = fm.list(StandardLocation.CLASS_PATH, "demo",
+                    Set.of(JavaFileObject.Kind.CLASS, JavaFileObject.Kind.SOURCE), true);
+            assertEquals(List.of("demo.Source", "demo.inner.Delta", "demo.inner.Delta$In"), names(fm, all));
+            JavaFileObject delta = StreamSupport.stream(all.spliterator(), false)
+                    .filter(f -> f.isNameCompatible("Delta", JavaFileObject.Kind.CLASS)).findFirst().orElseThrow();
+            try (var in = delta.openInputStream()) {
+                assertEquals(0xCAFEBABE, new java.io.DataInputStream(in).readInt(), "the entry reads as the class file");
+            }
+            for (JavaFileObject f : fm.list(StandardLocation.CLASS_PATH, "demo.inner", Set.of(JavaFileObject.Kind.CLASS), false)) {
+                assertEquals(f.isNameCompatible("Delta", JavaFileObject.Kind.CLASS), fm.isSameFile(delta, f), f.getName());
+            }
+            assertTrue(fm.contains(StandardLocation.CLASS_PATH, delta));
         }
     }
 
