@@ -20,7 +20,7 @@ public final class JavaKernel implements AutoCloseable {
         this(info, historyFile, Session.startEvaluator());
     }
 
-    /** A kernel whose JShell was started already ({@link Session#startEvaluator()}). */
+    /** A kernel whose JShell start was made already ({@link Session#prepareEvaluator()}, {@link Session#startEvaluator()}). */
     public JavaKernel(ConnectionInfo info, Path historyFile, EvaluatorStart jshell) {
         server = new KernelServer(info);
         History history = new History(historyFile);

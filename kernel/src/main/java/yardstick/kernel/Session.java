@@ -31,8 +31,8 @@ import yardstick.kernel.output.RoutingOutputStream;
 
 /**
  * A notebook's live state, independent of how cells arrive (Jupyter or a headless run): the Java evaluator,
- * magics, renderers and comms. JShell starts on a thread of its own ({@link EvaluatorStart}), in a kernel before
- * anything else, so a kernel can answer kernel_info at once while the first cell waits only for what is left of it.
+ * magics, renderers and comms. JShell starts on a thread of its own ({@link EvaluatorStart}), in a kernel once its
+ * sockets answer, so a kernel can answer kernel_info at once while the first cell waits only for what is left of it.
  */
 public final class Session implements Interpreter {
     public static final String VERSION = version();
@@ -152,7 +152,14 @@ public final class Session implements Interpreter {
      * it does before its first cell runs beside it.
      */
     public static EvaluatorStart startEvaluator() {
-        return EvaluatorStart.begin(System.getProperty("java.class.path"), List.of(Notebook.class.getName()),
+        EvaluatorStart start = prepareEvaluator();
+        start.open();
+        return start;
+    }
+
+    /** A session's JShell start, begun by {@link EvaluatorStart#open()} or by the first cell. */
+    public static EvaluatorStart prepareEvaluator() {
+        return EvaluatorStart.prepare(System.getProperty("java.class.path"), List.of(Notebook.class.getName()),
                 List.of(Notebook.class.getName() + ".*"));
     }
 

@@ -73,7 +73,7 @@ record DriverLaunch(Path java, List<String> driverClassPath, List<String> execut
                     + "code on executors through a classic driver; connect to the standalone master (spark://HOST:7077)");
         }
         if (!master.startsWith("spark://")) {
-            throw new SparkException("'" + master + "' is not a master URL: use local[*], spark://HOST:PORT or sc://HOST:PORT");
+            throw new SparkException("'" + master + "' is not a master URL: use local[*] or spark://HOST:PORT");
         }
         IOException last = null;
         for (String hostPort : master.substring("spark://".length()).split(",")) {

@@ -105,8 +105,8 @@ public final class Main {
             System.err.println("yardstick kernel: needs -f CONNECTION_FILE");
             return 2;
         }
-        // JShell's start is most of a kernel's: it runs beside everything else from here on.
-        EvaluatorStart jshell = Session.startEvaluator();
+        // JShell's start is most of a kernel's; begun once the sockets answer, it leaves kernel_info alone.
+        EvaluatorStart jshell = Session.prepareEvaluator();
         Path connectionFile = Path.of(args.get(f + 1)).toAbsolutePath();
         ConnectionInfo info = ConnectionInfo.read(connectionFile);
         ParentWatch.start(true);  // a front end that dies takes its kernel with it
@@ -114,6 +114,7 @@ public final class Main {
         System.setProperty(yardstick.common.YardstickNames.KERNEL_CONNECTION_FILE_PROPERTY, connectionFile.toString());
         try (JavaKernel kernel = new JavaKernel(info, Paths.home().resolve("history.jsonl"), jshell)) {
             kernel.start();
+            jshell.open();
             kernel.awaitShutdown();
         }
         return 0;
