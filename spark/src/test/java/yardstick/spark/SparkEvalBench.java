@@ -33,22 +33,17 @@ public final class SparkEvalBench {
             String cell = " --model fake-model --scorers exact,rouge,len\n";
             long t0 = System.nanoTime();
             nb.ok("%%eval bench" + cell + "Q: {{question}}");
-            row(out, "kernel %%eval, " + rows + " rows", t0, rows);
+            SparkPromptBench.row(out, "kernel %%eval, " + rows + " rows", t0, rows);
 
             nb.ok("%spark connect " + cluster.url());
             for (int run = 1; run <= 2; run++) {
                 t0 = System.nanoTime();
                 nb.ok("%%eval bench --engine spark --output out-" + run + ".parquet" + cell + "Q" + run + ": {{question}}");
-                row(out, "spark (2 workers x 1 core), run " + run + ", " + rows + " rows", t0, rows);
+                SparkPromptBench.row(out, "spark (2 workers x 1 core), run " + run + ", " + rows + " rows", t0, rows);
             }
         } finally {
             FakeEndpoint.stop(llm);
         }
         System.out.print(out);
-    }
-
-    private static void row(StringBuilder out, String what, long t0, int rows) {
-        double s = (System.nanoTime() - t0) / 1e9;
-        out.append(String.format(Locale.ROOT, "%-52s %10.1f %10s%n", what, s, rows == 0 ? "" : String.format(Locale.ROOT, "%.0f", rows / s)));
     }
 }

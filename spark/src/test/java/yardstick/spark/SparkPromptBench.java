@@ -46,7 +46,8 @@ public final class SparkPromptBench {
         System.out.print(out);
     }
 
-    private static void row(StringBuilder out, String what, long t0, int rows) {
+    /** One line of a bench table: what, seconds, rows per second. */
+    static void row(StringBuilder out, String what, long t0, int rows) {
         double s = (System.nanoTime() - t0) / 1e9;
         out.append(String.format(Locale.ROOT, "%-52s %10.1f %10s%n", what, s, rows == 0 ? "" : String.format(Locale.ROOT, "%.0f", rows / s)));
     }
