@@ -27,7 +27,7 @@ public final class Spark {
 
     /** The connected driver; an error saying how to connect when there is none. */
     public static synchronized SparkDriver driver() {
-        if (current == null) throw new SparkException("not connected to Spark: run %spark connect local[*] (or spark://HOST:7077) first");
+        if (current == null) throw new SparkException("not connected to Spark: run %spark connect local[*] (or spark://HOST:7077, sc://HOST:15002) first");
         return current;
     }
 

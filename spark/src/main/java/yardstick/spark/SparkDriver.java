@@ -46,8 +46,8 @@ public final class SparkDriver implements AutoCloseable {
     }
 
     /**
-     * Starts a driver for {@code master} ({@code local[*]}, {@code spark://HOST:PORT}) with {@code java} (null: the
-     * kernel's). Fails in seconds, before any JVM starts, when the master does not answer.
+     * Starts a driver for {@code master} ({@code local[*]}, {@code spark://HOST:PORT}, {@code sc://HOST:PORT}) with
+     * {@code java} (null: the kernel's). Fails in seconds, before any JVM starts, when the master does not answer.
      */
     public static SparkDriver start(String master, Path java, Path home) {
         DriverLaunch.checkMaster(master);
@@ -56,10 +56,11 @@ public final class SparkDriver implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             Path log = dir.resolve("driver.log");
-            List<String> cmd = new ArrayList<>(List.of(launch.java().toString(), "-Xmx2g",
-                    "-cp", String.join(File.pathSeparator, launch.driverClassPath()),
-                    "yardstick.spark.driver.DriverMain", master, String.join(File.pathSeparator,
-                            launch.executorClassPath()), home.toString()));
+            List<String> cmd = new ArrayList<>(List.of(launch.java().toString(), "-Xmx2g"));
+            cmd.addAll(launch.jvmFlags());
+            cmd.addAll(List.of("-cp", String.join(File.pathSeparator, launch.driverClassPath(master)),
+                    "yardstick.spark.driver.DriverMain", master, String.join(File.pathSeparator, launch.executorJars(master)),
+                    home.toString()));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.to(log.toFile()));
             // The notebook's environment (%env, keys), as the in-kernel path sees it.
             Map<String, String> env = pb.environment();

@@ -20,13 +20,14 @@ public final class SparkMagic implements Magic {
 
     @Override
     public String usage() {
-        return "%spark connect local[*]|spark://HOST:7077 [--java JDK_BIN_JAVA] | %spark status | %spark stop";
+        return "%spark connect local[*]|spark://HOST:7077|sc://HOST:15002 [--java JDK_BIN_JAVA] | %spark status | %spark stop";
     }
 
     @Override
     public String help() {
         return "Connects the notebook to Spark: a driver starts in a JVM of its own beside the kernel (--java picks "
-                + "its JDK; default the kernel's). Then %%prompt, %rag index and %%eval take --engine spark to run "
+                + "its JDK; default the kernel's), or, for sc://, a Spark Connect client that sends Yardstick's jars to "
+                + "the server's session. Then %%prompt, %rag index and %%eval take --engine spark to run "
                 + "over Parquet, Delta, CSV or JSONL data on the cluster. 'status' shows the connection, 'stop' ends it.";
     }
 
@@ -39,7 +40,7 @@ public final class SparkMagic implements Magic {
             switch (words.get(0)) {
                 case "connect" -> {
                     Args a = Args.parse(words.subList(1, words.size()), CONNECT);
-                    if (a.positionals().size() != 1) throw new MagicException("connect needs one master URL: local[*] or spark://HOST:7077");
+                    if (a.positionals().size() != 1) throw new MagicException("connect needs one master URL: local[*], spark://HOST:7077 or sc://HOST:15002");
                     String java = a.option("--java", null);
                     SparkDriver d = Spark.connect(a.positionals().get(0), java == null ? null : Path.of(java));
                     System.out.println(describe(d));
@@ -59,7 +60,8 @@ public final class SparkMagic implements Magic {
 
     private static String describe(SparkDriver d) {
         JsonNode i = d.info();
-        return "Spark " + i.path("spark").asText() + " at " + d.master() + " (driver on Java " + i.path("java").asText()
+        String via = i.path("kind").asText().equals("connect") ? "Spark Connect client" : "driver";
+        return "Spark " + i.path("spark").asText() + " at " + d.master() + " (" + via + " on Java " + i.path("java").asText()
                 + ", " + i.path("parallelism").asInt() + (i.path("parallelism").asInt() == 1 ? " task slot)" : " task slots)");
     }
 }

@@ -71,7 +71,7 @@ class ClusterIndexTest {
     }
 
     /** Markdown and text files about the topics, some several chunks long, and a JSONL file with one bad line. */
-    static Path documents() throws Exception {
+    static Path documents(Path home) throws Exception {
         Path docs = Files.createDirectories(home.resolve("docs"));
         for (int f = 0; f < 16; f++) {
             StringBuilder md = new StringBuilder("# Notes " + f + "\n\n");
@@ -87,13 +87,13 @@ class ClusterIndexTest {
         return docs;
     }
 
-    static List<String> ids(String index, String query, Mode mode) {
+    static List<String> ids(Path home, String index, String query, Mode mode) {
         return Rag.open(index, home).hits(query, 10, mode).stream().map(Hit::chunkId).toList();
     }
 
     @Test
     void theClusterBuildsTheIndexTheKernelBuildsAndAskingItWorks() throws Exception {
-        documents();
+        documents(home);
         BuildReport kernel = (BuildReport) nb.ok("%rag index kernel docs --chunk 64 --overlap 16");
         BuildReport spark = (BuildReport) nb.ok("%rag index spark docs --engine spark --chunk 64 --overlap 16");
         assertTrue(nb.stdout().contains("On Spark: " + kernel.totalChunks() + " chunks of 16 documents"), nb.stdout());
@@ -107,7 +107,7 @@ class ClusterIndexTest {
 
         for (String q : List.of("how long to steep green tea", "volcano eruption and lava", "database transactions",
                 "shifting bicycle gears", "an instrument with strings")) {
-            for (Mode m : Mode.values()) assertEquals(ids("kernel", q, m), ids("spark", q, m), m + " " + q);
+            for (Mode m : Mode.values()) assertEquals(ids(home, "kernel", q, m), ids(home, "spark", q, m), m + " " + q);
         }
         // The index is the kernel's kind: building it again in the kernel finds every file unchanged.
         BuildReport again = (BuildReport) nb.ok("%rag index spark docs --chunk 64 --overlap 16");

@@ -53,6 +53,10 @@ class ClusterPromptTest {
     }
 
     static Path questions(String name, int n) throws Exception {
+        return questions(home, name, n);
+    }
+
+    static Path questions(Path home, String name, int n) throws Exception {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < n; i++) lines.add("{\"id\":" + i + ",\"question\":\"question number " + i + "\"}");
         return Files.write(home.resolve(name), lines);

@@ -41,7 +41,11 @@ class ConnectTest {
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertTrue(e.contains("the Spark master spark://127.0.0.1:" + port + " is unreachable"), e);
         assertTrue(seconds < 10, "took " + seconds + " s");
-        assertTrue(nb.fails("%spark connect sc://127.0.0.1:15002").contains("Spark Connect (sc://127.0.0.1:15002) is not supported yet"));
+        t0 = System.nanoTime();
+        e = nb.fails("%spark connect sc://127.0.0.1:" + port + "/;use_ssl=false");
+        assertTrue(e.contains("the Spark Connect server sc://127.0.0.1:" + port + "/;use_ssl=false is unreachable"), e);
+        assertTrue((System.nanoTime() - t0) / 1e9 < 10);
+        assertTrue(nb.fails("%spark connect sc://").contains("'sc://' needs a host: sc://HOST:15002"));
         assertTrue(nb.fails("%spark connect yarn").contains("'yarn' is not a master URL"));
         assertTrue(nb.fails("%spark connect").contains("connect needs one master URL"));
     }

@@ -26,7 +26,8 @@ final class StandaloneCluster implements AutoCloseable {
         Path jars = Files.createDirectories(home.resolve("jars"));
         List<String> cp = new ArrayList<>();
         for (String entry : Files.readString(Path.of("target/driver-classpath.txt")).strip().split(File.pathSeparator)) {
-            if (!entry.endsWith(".jar")) continue;
+            // The Connect client's jar is the notebook driver's alone: it bundles its own build of Spark's SQL API.
+            if (!entry.endsWith(".jar") || DriverLaunch.isConnectClient(entry)) continue;
             Path link = jars.resolve(Path.of(entry).getFileName());
             if (!Files.exists(link)) Files.createSymbolicLink(link, Path.of(entry));
             cp.add(entry);

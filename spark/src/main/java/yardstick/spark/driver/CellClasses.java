@@ -14,32 +14,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Base64;
+import java.util.function.BiConsumer;
 
 /**
- * Code from notebook cells on the driver: the kernel sends the bytecode of its snippet classes, which land in the
- * folder Spark serves to executors as the REPL class folder ({@code spark.repl.class.outputDir}; executors' class
- * loaders fetch a class from it when their own jars do not have it). Objects made in cells (a scorer, a lambda)
- * arrive serialized and are read with a class loader that sees those classes: here to check them before a job
- * starts, on executors with the task's class loader.
+ * Code from notebook cells on the driver: the kernel sends the bytecode of its snippet classes, which are written to a
+ * folder here and published where executors load them (a classic driver's folder is itself the REPL class folder
+ * Spark serves them from; a Spark Connect session gets them as class artifacts). Objects made in cells (a scorer, a
+ * lambda) arrive serialized and are read with a class loader that sees those classes: here to check them before a
+ * job starts, on executors with the task's class loader.
  */
 final class CellClasses {
-    private static CellClasses current;
     private final Path dir;
+    private final BiConsumer<String, byte[]> publish;
     private final URLClassLoader loader;
 
-    private CellClasses(Path dir) {
+    /** {@code publish} gets each class written, by name, for where executors load classes from. */
+    CellClasses(Path dir, BiConsumer<String, byte[]> publish) {
         this.dir = dir;
+        this.publish = publish;
         try {
             this.loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, CellClasses.class.getClassLoader());
         } catch (MalformedURLException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** The folder the session was started with (see {@code Sessions}); one per driver. */
-    static synchronized CellClasses of(String dir) {
-        if (current == null || !current.dir.equals(Path.of(dir))) current = new CellClasses(Path.of(dir));
-        return current;
     }
 
     /** Writes classes sent as {@code {"REPL.$JShell$12$Shout": base64, ...}}, each whole before it can be served. */
@@ -48,8 +45,10 @@ final class CellClasses {
             Path f = dir.resolve(e.getKey().replace('.', '/') + ".class");
             try {
                 Files.createDirectories(f.getParent());
-                Path tmp = Files.write(f.resolveSibling(f.getFileName() + ".tmp"), Base64.getDecoder().decode(e.getValue().asText()));
+                byte[] bytes = Base64.getDecoder().decode(e.getValue().asText());
+                Path tmp = Files.write(f.resolveSibling(f.getFileName() + ".tmp"), bytes);
                 Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                publish.accept(e.getKey(), bytes);
             } catch (IOException ex) {
                 throw new UncheckedIOException("cannot write the cell class " + e.getKey() + " to " + f, ex);
             }

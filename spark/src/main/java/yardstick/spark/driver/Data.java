@@ -26,13 +26,13 @@ final class Data {
         return location.matches("[A-Za-z_][\\w]*(\\.[A-Za-z_][\\w]*){0,2}") && !location.matches(".*\\.(parquet|jsonl|json|csv|ndjson)$");
     }
 
-    static String format(SparkSession spark, String location, String given) {
+    static String format(Cluster cluster, String location, String given) {
         if (given != null) return normal(given);
         String l = location.toLowerCase(Locale.ROOT);
         if (l.endsWith(".parquet")) return "parquet";
         if (l.endsWith(".jsonl") || l.endsWith(".json") || l.endsWith(".ndjson")) return "jsonl";
         if (l.endsWith(".csv")) return "csv";
-        if (exists(spark, location + "/_delta_log")) return "delta";
+        if (exists(cluster, location + "/_delta_log")) return "delta";
         return "parquet";
     }
 
@@ -45,8 +45,9 @@ final class Data {
         };
     }
 
-    static Dataset<Row> read(SparkSession spark, String location, String format) throws Exception {
-        if (isTable(location) && !exists(spark, location)) return spark.table(location);
+    static Dataset<Row> read(Cluster cluster, String location, String format) throws Exception {
+        SparkSession spark = cluster.spark;
+        if (isTable(location) && !exists(cluster, location)) return spark.table(location);
         try {
             // FAILFAST: a malformed line is an error naming the file, never a silently dropped or null row.
             return switch (format) {
@@ -117,7 +118,8 @@ final class Data {
      * The input's identity for lineage: a Delta table's version, or a digest of the files read (path, size and
      * modification time: it changes when the data does, without reading it twice).
      */
-    static Source source(SparkSession spark, Dataset<Row> ds, String location, String format) {
+    static Source source(Cluster cluster, Dataset<Row> ds, String location, String format) {
+        SparkSession spark = cluster.spark;
         Long version = null;
         if (format.equals("delta")) {
             Row last = spark.sql("DESCRIBE HISTORY delta.`" + location + "` LIMIT 1").first();
@@ -129,7 +131,7 @@ final class Data {
             Arrays.sort(files);
             for (String f : files) {
                 Path p = new Path(f);
-                FileStatus st = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).getFileStatus(p);
+                FileStatus st = p.getFileSystem(cluster.hadoop()).getFileStatus(p);
                 sha.update((f + "\t" + st.getLen() + "\t" + st.getModificationTime() + "\n").getBytes(StandardCharsets.UTF_8));
             }
             if (version != null) sha.update(("version " + version).getBytes(StandardCharsets.UTF_8));
@@ -139,10 +141,11 @@ final class Data {
         }
     }
 
-    static boolean exists(SparkSession spark, String location) {
+    /** Whether the location is there, as the driver sees it (a Spark Connect client sees its own machine's files). */
+    static boolean exists(Cluster cluster, String location) {
         try {
             Path p = new Path(location);
-            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            FileSystem fs = p.getFileSystem(cluster.hadoop());
             return fs.exists(p);
         } catch (Exception e) {
             return false;

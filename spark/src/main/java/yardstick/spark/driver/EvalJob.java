@@ -29,11 +29,13 @@ import static org.apache.spark.sql.functions.*;
  * scorer the mean over scored rows and the scoring failures.
  */
 final class EvalJob {
+    private final Cluster cluster;
     private final SparkSession spark;
     private final Path home;
 
-    EvalJob(SparkSession spark, Path home) {
-        this.spark = spark;
+    EvalJob(Cluster cluster, Path home) {
+        this.cluster = cluster;
+        this.spark = cluster.spark;
         this.home = home;
     }
 
@@ -49,15 +51,15 @@ final class EvalJob {
             format = "jsonl";
             rows = spark.read().schema(schema).option("mode", "FAILFAST").json(input);
         } else {
-            format = Data.format(spark, input, text(q, "format"));
-            rows = Data.read(spark, input, format);
+            format = Data.format(cluster, input, text(q, "format"));
+            rows = Data.read(cluster, input, format);
         }
-        Data.Source source = Data.source(spark, rows, input, format);
+        Data.Source source = Data.source(cluster, rows, input, format);
         List<String> names = Arrays.asList(rows.columns());
 
-        CellClasses cells = CellClasses.of(spark.conf().get("spark.repl.class.outputDir"));
+        CellClasses cells = cluster.cells();
         cells.write(q.path("classes"));
-        int slots = Math.max(1, spark.sparkContext().defaultParallelism());
+        int slots = cluster.parallelism();
         String cache = home.resolve("cache").resolve("llm").toString();
         List<EvalPartitions.SystemSpec> systems = new ArrayList<>();
         for (JsonNode s : q.path("systems")) {
@@ -96,7 +98,7 @@ final class EvalJob {
         int partitions = q.path("partitions").asInt(slots * 2);
         Dataset<Row> out = rows.repartition(partitions).mapPartitions(new EvalPartitions(spec), Encoders.row(schema));
         String output = q.path("output").asText();
-        String outFormat = Data.format(spark, output, text(q, "outputFormat"));
+        String outFormat = Data.format(cluster, output, text(q, "outputFormat"));
         Data.write(out, output, outFormat, input, format);
 
         // Per system, as the kernel's summary: a failed score is left out of the mean, and counts as a scoring failure

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -31,10 +29,12 @@ import static org.apache.spark.sql.functions.*;
  * driver and the kernel all see (one machine, or a shared mount): Lucene writes local files.
  */
 final class IndexJob {
+    private final Cluster cluster;
     private final SparkSession spark;
 
-    IndexJob(SparkSession spark) {
-        this.spark = spark;
+    IndexJob(Cluster cluster) {
+        this.cluster = cluster;
+        this.spark = cluster.spark;
     }
 
     /** What the tasks did, of which input, in how many partitions (one shard each). */
@@ -50,12 +50,12 @@ final class IndexJob {
         String idColumn = q.hasNonNull("idColumn") ? q.get("idColumn").asText() : null;
         IndexOptions options = new IndexOptions(q.path("chunk").asInt(), q.path("overlap").asInt(), textColumns, idColumn);
         String embedder = q.path("embedder").asText();
-        int slots = Math.max(1, spark.sparkContext().defaultParallelism());
+        int slots = cluster.parallelism();
         int partitions = q.path("partitions").asInt(slots * 2);
         String source = q.path("source").asText();
         try (ShardMerge merge = ShardMerge.open(index, index.getFileName().toString())) {
             Files.createDirectories(shards);
-            ShardWriter.Spec spec = new ShardWriter.Spec(shards.toString(), embedder, onnxThreads(slots),
+            ShardWriter.Spec spec = new ShardWriter.Spec(shards.toString(), embedder, cluster.onnxThreads(slots),
                     options.chunkTokens(), options.overlapTokens(), textColumns, idColumn, source);
             Shards job = q.has("files") ? files(q.path("files"), source, spec, partitions) : rows(q, spec, options, partitions);
             long jobMs = (System.nanoTime() - t0) / 1_000_000;
@@ -100,20 +100,20 @@ final class IndexJob {
     /** Documents: runs of files, one per task, each built into a shard by the kernel's own builder. */
     private Shards files(JsonNode list, String source, ShardWriter.Spec spec, int partitions) throws Exception {
         List<List<ShardWriter.FileRef>> groups = groups(list, partitions);
-        List<ShardWriter.Stats> stats = JavaSparkContext.fromSparkContext(spark.sparkContext())
-                .parallelize(groups, Math.max(1, groups.size())).mapPartitions(g -> ShardWriter.files(spec, g)).collect();
+        // One partition per run: partition i holds the number i alone.
+        int n = Math.max(1, groups.size());
+        List<ShardWriter.Stats> stats = ShardTask.run(spark.range(0, n, 1, n).toDF(), new ShardTask(spec, groups));
         return new Shards(stats, filesSource(source, groups), list.size(), groups.size());
     }
 
     /** A dataset: its rows, hashed by id into tasks. */
     private Shards rows(JsonNode q, ShardWriter.Spec spec, IndexOptions options, int partitions) throws Exception {
         String input = q.path("input").asText();
-        String format = Data.format(spark, input, q.hasNonNull("format") ? q.get("format").asText() : null);
-        Dataset<Row> rows = Data.read(spark, input, format);
-        Data.Source source = Data.source(spark, rows, input, format);
-        JavaRDD<Row> parts = rowsById(rows, input, format, options, partitions);
-        List<ShardWriter.Stats> stats = Data.reading(input, format,
-                () -> parts.mapPartitions(it -> ShardWriter.rows(spec, it)).collect());
+        String format = Data.format(cluster, input, q.hasNonNull("format") ? q.get("format").asText() : null);
+        Dataset<Row> rows = Data.read(cluster, input, format);
+        Data.Source source = Data.source(cluster, rows, input, format);
+        Dataset<Row> parts = rowsById(rows, input, format, options, partitions);
+        List<ShardWriter.Stats> stats = Data.reading(input, format, () -> ShardTask.run(parts, new ShardTask(spec, null)));
         return new Shards(stats, source, rows.inputFiles().length, partitions);
     }
 
@@ -179,7 +179,7 @@ final class IndexJob {
      * The rows as (id, text columns...) strings, hashed by id into {@code partitions} and sorted by id within each:
      * a row lands in the same task in every attempt. Ids must be present and unique, as chunk ids are made of them.
      */
-    private JavaRDD<Row> rowsById(Dataset<Row> rows, String input, String format, IndexOptions options, int partitions)
+    private Dataset<Row> rowsById(Dataset<Row> rows, String input, String format, IndexOptions options, int partitions)
             throws Exception {
         List<String> columns = Arrays.asList(rows.columns());
         String id = options.idColumn();
@@ -207,13 +207,6 @@ final class IndexJob {
             throw new IllegalArgumentException("'" + dup.getString(0) + "' is the id of " + dup.getLong(1) + " rows of "
                     + input + ": ids must be unique (column " + id + "; choose another with --id-column)");
         }
-        return byId.repartition(partitions, col("_yardstick_id")).sortWithinPartitions("_yardstick_id").toJavaRDD();
-    }
-
-    /** ONNX Runtime threads per executor: its share of the cluster's cores (an executor runs one model at a time). */
-    private int onnxThreads(int slots) {
-        if (spark.sparkContext().isLocal()) return slots;
-        int executors = spark.sparkContext().statusTracker().getExecutorInfos().length - 1;
-        return Math.max(1, slots / Math.max(1, executors));
+        return byId.repartition(partitions, col("_yardstick_id")).sortWithinPartitions("_yardstick_id");
     }
 }

@@ -28,20 +28,22 @@ final class PromptJob {
     private static final DataType[] TYPES = {DataTypes.StringType, DataTypes.DoubleType, DataTypes.IntegerType,
             DataTypes.IntegerType, DataTypes.DoubleType, DataTypes.BooleanType, DataTypes.StringType};
 
+    private final Cluster cluster;
     private final SparkSession spark;
     private final Path home;
 
-    PromptJob(SparkSession spark, Path home) {
-        this.spark = spark;
+    PromptJob(Cluster cluster, Path home) {
+        this.cluster = cluster;
+        this.spark = cluster.spark;
         this.home = home;
     }
 
     ObjectNode run(JsonNode q) throws Exception {
         long t0 = System.nanoTime();
         String input = q.path("input").asText();
-        String format = Data.format(spark, input, text(q, "format"));
-        Dataset<Row> rows = Data.read(spark, input, format);
-        Data.Source source = Data.source(spark, rows, input, format);
+        String format = Data.format(cluster, input, text(q, "format"));
+        Dataset<Row> rows = Data.read(cluster, input, format);
+        Data.Source source = Data.source(cluster, rows, input, format);
 
         Template template = Template.of(q.path("template").asText());
         Map<String, String> variables = new LinkedHashMap<>();
@@ -52,7 +54,7 @@ final class PromptJob {
         int[] index = used.stream().mapToInt(names::indexOf).toArray();
 
         // The same total concurrency as in the kernel, shared by the task slots that run at once.
-        int slots = Math.max(1, spark.sparkContext().defaultParallelism());
+        int slots = cluster.parallelism();
         int total = q.path("concurrency").asInt(8);
         int perTask = Math.max(1, (total + slots - 1) / slots);
         int partitions = q.path("partitions").asInt(slots * 2);
@@ -70,7 +72,7 @@ final class PromptJob {
         }
         Dataset<Row> out = rows.repartition(partitions).mapPartitions(new PromptPartitions(spec), Encoders.row(schema));
         String output = q.path("output").asText();
-        String outFormat = Data.format(spark, output, text(q, "outputFormat"));
+        String outFormat = Data.format(cluster, output, text(q, "outputFormat"));
         Data.write(out, output, outFormat, input, format);
 
         Dataset<Row> written = Data.readBack(spark, output, outFormat);

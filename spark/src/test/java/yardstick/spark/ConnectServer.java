@@ -1,0 +1,77 @@
+package yardstick.spark;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real Spark Connect server on loopback, in front of a given master, started from the jars Maven resolved: Spark's
+ * and Delta's (as the cluster has them) and the server's own, and none of Yardstick's classes, which a client must
+ * send as artifacts. Configured as an operator would for Java 25 executors and Delta.
+ */
+final class ConnectServer implements AutoCloseable {
+    /** What Spark's launch scripts give a JVM of theirs on a recent Java (Arrow over Netty needs them). */
+    static final List<String> JVM_FLAGS = List.of("--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "-Dio.netty.tryReflectionSetAccessible=true", "--sun-misc-unsafe-memory-access=allow");
+    private final Process process;
+    private final int port;
+
+    private ConnectServer(Path dir, String master) throws Exception {
+        List<String> cp = new ArrayList<>();
+        for (String entry : Files.readString(Path.of("target/driver-classpath.txt")).strip().split(File.pathSeparator)) {
+            if (entry.endsWith(".jar") && !DriverLaunch.isConnectClient(entry) && !entry.contains("/dev/yardstick/")) cp.add(entry);
+        }
+        // The server's own jars, which its executors need too (a Spark distribution has them in jars/).
+        String server = Files.readString(Path.of("target/connect-server-classpath.txt")).strip();
+        cp.addAll(List.of(server.split(File.pathSeparator)));
+        port = StandaloneCluster.freePort();
+        List<String> cmd = new ArrayList<>(List.of(StandaloneCluster.javaBin(), "-Xmx1g"));
+        cmd.addAll(JVM_FLAGS);
+        cmd.addAll(List.of("-cp", String.join(File.pathSeparator, cp),
+                "-Dspark.master=" + master, "-Dspark.app.name=connect-server", "-Dspark.ui.enabled=false",
+                "-Dspark.connect.grpc.binding.address=127.0.0.1", "-Dspark.connect.grpc.binding.port=" + port,
+                // Often enough that a test's short jobs report progress.
+                "-Dspark.connect.progress.reportInterval=200ms",
+                "-Dspark.executor.extraJavaOptions=" + String.join(" ", JVM_FLAGS)
+                        + " --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED",
+                "-Dspark.executor.extraClassPath=" + server,
+                "-Dspark.sql.warehouse.dir=" + dir.resolve("connect-warehouse").toUri(),
+                "-Dspark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension",
+                "-Dspark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog",
+                "org.apache.spark.sql.connect.service.SparkConnectServer"));
+        Path log = dir.resolve("connect-server.log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        process = pb.start();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!(Files.exists(log) && Files.readString(log).contains("Spark Connect server started"))) {
+            if (!process.isAlive() || System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the Spark Connect server did not start:\n" + Files.readString(log));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    static ConnectServer start(Path dir, String master) throws Exception {
+        return new ConnectServer(dir, master);
+    }
+
+    String url() {
+        return "sc://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
