@@ -87,6 +87,20 @@ class ClusterConnectTest {
     }
 
     @Test
+    void deltaLineageAndBadInputGoThroughTheServer() throws Exception {
+        ClusterPromptTest.questions(home, "few.jsonl", 3);
+        nb.ok("%%prompt --engine spark --over few.jsonl --output few-delta --output-format delta\nSay {{question}}");
+        assertTrue(Files.isDirectory(home.resolve("few-delta/_delta_log")));
+        Table again = (Table) nb.ok("%%prompt --engine spark --over few-delta --output few-again.parquet\nAgain {{output}}");
+        assertTrue(nb.stdout().startsWith("Read " + home.resolve("few-delta") + " (delta version 0); 3 rows written"), nb.stdout());
+        assertEquals("echo: Again echo: Say question number 0", again.where(again.longColumn("id").isEqualTo(0)).stringColumn("output_2").get(0));
+        Files.writeString(home.resolve("broken.jsonl"), "{\"question\":\"fine\"}\n{\"question\": oops\n");
+        String e = nb.fails("%%prompt --over broken.jsonl --engine spark --output broken.parquet\n{{question}}");
+        assertTrue(e.contains("cannot read " + home.resolve("broken.jsonl") + " as jsonl") && e.contains("alformed"), e);
+        assertFalse(Files.exists(home.resolve("broken.parquet")));
+    }
+
+    @Test
     void cellClassesAndLambdasScoreOnTheServersExecutors() throws Exception {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 12; i++) {

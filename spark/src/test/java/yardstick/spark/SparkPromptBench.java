@@ -10,8 +10,9 @@ import yardstick.magics.llm.FakeOpenAi;
 
 /**
  * Prompting N rows against the in-process OpenAI-compatible server answering after 50 ms: the kernel's batch over a
- * Tablesaw table, then {@code --engine spark} on a standalone cluster of two one-core workers, both at the same total
- * concurrency. Arguments: rows (10000) and total concurrency (16); README.md's Benchmarks has the command line.
+ * Tablesaw table, then {@code --engine spark} on a standalone cluster of two one-core workers, from a classic driver and
+ * through a Spark Connect server in front of the same cluster, all at the same total concurrency. Arguments: rows
+ * (10000) and total concurrency (16); README.md's Benchmarks has the command line.
  */
 public final class SparkPromptBench {
     public static void main(String[] args) throws Exception {
@@ -39,6 +40,18 @@ public final class SparkPromptBench {
                 nb.ok("%%prompt --over q.jsonl --engine spark --output out-" + run + ".parquet --no-cache --concurrency "
                         + concurrency + "\nQ: {{question}}");
                 row(out, "spark (2 workers x 1 core), run " + run + ", " + rows + " rows", t0, rows);
+            }
+            try (ConnectServer server = ConnectServer.start(home, cluster.url())) {
+                t0 = System.nanoTime();
+                nb.ok("%spark connect " + server.url());
+                row(out, "spark connect: session and Yardstick's jars sent", t0, 0);
+                for (int run = 1; run <= 2; run++) {
+                    t0 = System.nanoTime();
+                    nb.ok("%%prompt --over q.jsonl --engine spark --output connect-" + run + ".parquet --no-cache "
+                            + "--concurrency " + concurrency + "\nQ: {{question}}");
+                    row(out, "spark connect, run " + run + ", " + rows + " rows", t0, rows);
+                }
+                nb.ok("%spark stop");
             }
         } finally {
             FakeEndpoint.stop(llm);

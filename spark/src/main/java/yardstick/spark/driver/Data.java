@@ -50,12 +50,15 @@ final class Data {
         if (isTable(location) && !exists(cluster, location)) return spark.table(location);
         try {
             // FAILFAST: a malformed line is an error naming the file, never a silently dropped or null row.
-            return switch (format) {
+            Dataset<Row> rows = switch (format) {
                 case "jsonl" -> spark.read().option("mode", "FAILFAST").json(location);
                 case "csv" -> spark.read().option("mode", "FAILFAST").option("header", "true").csv(location);
                 case "delta" -> spark.read().format("delta").load(location);
                 default -> spark.read().parquet(location);
             };
+            // A Connect client's reads are lazy: its schema, inferred on the server, fails here as a classic read does.
+            rows.schema();
+            return rows;
         } catch (Exception e) {
             // Spark throws its checked exceptions unchecked: catch them all.
             throw new IllegalArgumentException("cannot read " + location + " as " + format + ": " + Errors.oneLine(e), e);
