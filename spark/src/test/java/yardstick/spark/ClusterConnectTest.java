@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Table;
 import yardstick.magics.TestNotebook;
-import yardstick.magics.eval.Evals;
 import yardstick.magics.llm.FakeOpenAi;
 import yardstick.magics.rag.search.Mode;
 import yardstick.magics.rag.index.BuildReport;
@@ -110,27 +108,7 @@ class ClusterConnectTest {
         Files.write(home.resolve("qa.jsonl"), lines);
         nb.ok("%eval load qa qa.jsonl");
         nb.ok("import yardstick.magics.eval.*;");
-        nb.ok("""
-                class Ends implements Scorer {
-                    private final String suffix;
-                    Ends(String suffix) { this.suffix = suffix; }
-                    public String name() { return "ends"; }
-                    public Score score(Map<String, String> row, String output) {
-                        return Score.of(output.endsWith(suffix) ? 1 : output.length() % 3, "length " + output.length());
-                    }
-                }""");
-        nb.ok("Evals.scorer(new Ends(\"7!\"));");
-        nb.ok("Evals.scorer(\"words\", (row, out) -> Score.of(out.split(\" \").length + row.get(\"answer\").length()));");
-        nb.ok("Evals.system(\"shouty\", (row, prompt) -> prompt.toUpperCase() + \"!\");");
-        String cell = " --model shouty,fake-model --scorers exact,ends,words\nQ: {{question}}";
-        Table kernel = (Table) nb.ok("%%eval qa" + cell);
-        Table kernelRows = Evals.last("qa").rows();
-        Table spark = (Table) nb.ok("%%eval qa --engine spark --output cells.jsonl" + cell);
-        List<JsonNode> rows = ClusterPromptTest.jsonl(home.resolve("cells.jsonl"));
-        assertEquals(24, rows.size());
-        ClusterEvalTest.assertSameRows(kernelRows, rows, List.of("exact", "ends", "words"));
-        ClusterEvalTest.assertSameSummary(kernel, spark);
-        assertTrue(rows.stream().anyMatch(r -> r.get("output").asText().equals("Q: QUESTION 7!") && r.get("ends").asDouble() == 1), rows.toString());
+        assertEquals(24, ClusterEvalTest.cellCodeOnBothEngines(nb, home).size());
     }
 
     @Test

@@ -84,27 +84,7 @@ class ClusterEvalTest {
 
     @Test
     void aScorerClassALambdaScorerAndALambdaSystemFromCellsRunOnTheExecutors() throws Exception {
-        nb.ok("""
-                class Ends implements Scorer {
-                    private final String suffix;
-                    Ends(String suffix) { this.suffix = suffix; }
-                    public String name() { return "ends"; }
-                    public Score score(Map<String, String> row, String output) {
-                        return Score.of(output.endsWith(suffix) ? 1 : output.length() % 3, "length " + output.length());
-                    }
-                }""");
-        nb.ok("Evals.scorer(new Ends(\"7!\"));");
-        nb.ok("Evals.scorer(\"words\", (row, out) -> Score.of(out.split(\" \").length + row.get(\"answer\").length()));");
-        nb.ok("Evals.system(\"shouty\", (row, prompt) -> prompt.toUpperCase() + \"!\");");
-        String cell = " --model shouty,fake-model --scorers exact,ends,words\nQ: {{question}}";
-        Table kernel = (Table) nb.ok("%%eval qa" + cell);
-        Table kernelRows = Evals.last("qa").rows();
-        Table spark = (Table) nb.ok("%%eval qa --engine spark --output cells.jsonl" + cell);
-        List<JsonNode> rows = ClusterPromptTest.jsonl(home.resolve("cells.jsonl"));
-        assertEquals(48, rows.size());
-        assertSameRows(kernelRows, rows, List.of("exact", "ends", "words"));
-        assertSameSummary(kernel, spark);
-        assertTrue(rows.stream().anyMatch(r -> r.get("output").asText().equals("Q: QUESTION 7!") && r.get("ends").asDouble() == 1), rows.toString());
+        assertEquals(48, cellCodeOnBothEngines(nb, home).size());
         // Executors in JVMs of their own loaded the cell classes from the driver's REPL class folder.
         List<String> logs = new ArrayList<>();
         try (var files = Files.find(home, 4, (p, a) -> p.getFileName().toString().equals("stderr") && p.toString().contains("/work-"))) {
@@ -154,6 +134,34 @@ class ClusterEvalTest {
         assertEquals("said", s.stringColumn("model").get(0));
         assertEquals(0.5, s.doubleColumn("exact_mean").getDouble(0));
         assertEquals(1, s.intColumn("failed_calls").getInt(0));
+    }
+
+    /**
+     * Defines a scorer class, a lambda scorer and a lambda system in cells and runs set qa with them (and exact) in
+     * the kernel, then on Spark; checks that the rows and summaries are the same and returns Spark's rows.
+     */
+    static List<JsonNode> cellCodeOnBothEngines(TestNotebook nb, Path home) throws Exception {
+        nb.ok("""
+                class Ends implements Scorer {
+                    private final String suffix;
+                    Ends(String suffix) { this.suffix = suffix; }
+                    public String name() { return "ends"; }
+                    public Score score(Map<String, String> row, String output) {
+                        return Score.of(output.endsWith(suffix) ? 1 : output.length() % 3, "length " + output.length());
+                    }
+                }""");
+        nb.ok("Evals.scorer(new Ends(\"7!\"));");
+        nb.ok("Evals.scorer(\"words\", (row, out) -> Score.of(out.split(\" \").length + row.get(\"answer\").length()));");
+        nb.ok("Evals.system(\"shouty\", (row, prompt) -> prompt.toUpperCase() + \"!\");");
+        String cell = " --model shouty,fake-model --scorers exact,ends,words\nQ: {{question}}";
+        Table kernel = (Table) nb.ok("%%eval qa" + cell);
+        Table kernelRows = Evals.last("qa").rows();
+        Table spark = (Table) nb.ok("%%eval qa --engine spark --output cells.jsonl" + cell);
+        List<JsonNode> rows = ClusterPromptTest.jsonl(home.resolve("cells.jsonl"));
+        assertSameRows(kernelRows, rows, List.of("exact", "ends", "words"));
+        assertSameSummary(kernel, spark);
+        assertTrue(rows.stream().anyMatch(r -> r.get("output").asText().equals("Q: QUESTION 7!") && r.get("ends").asDouble() == 1), rows.toString());
+        return rows;
     }
 
     /** Every kernel row (key, model) has its Spark row with the same output, error, scores and notes. */

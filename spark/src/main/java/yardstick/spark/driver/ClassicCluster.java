@@ -1,7 +1,6 @@
 package yardstick.spark.driver;
 
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -19,14 +18,7 @@ final class ClassicCluster extends Cluster {
 
     static ClassicCluster start(String master, List<String> executorJars, Path home) throws Exception {
         // Spark serves this folder to executors as the REPL's class folder: cell classes the kernel sends land here.
-        Path classes = Files.createTempDirectory("yardstick-cell-classes-");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                Folders.delete(classes);
-            } catch (java.io.IOException | RuntimeException e) {
-                // a temporary folder: what is left, the system's cleaner takes
-            }
-        }));
+        Path classes = cellClassFolder();
         SparkSession s = org.apache.spark.sql.classic.SparkSession.builder().appName("yardstick").master(master)
                 .config("spark.ui.enabled", "false")
                 // Executors run Yardstick's code (prompting, embedding, scoring) from the jars it was built with; the

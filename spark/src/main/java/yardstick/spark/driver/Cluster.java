@@ -1,5 +1,7 @@
 package yardstick.spark.driver;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -20,6 +22,19 @@ abstract class Cluster implements AutoCloseable {
     /** {@code executorJars}: Yardstick's classes and libraries, which executors need beside Spark's own. */
     static Cluster start(String master, List<String> executorJars, Path home) throws Exception {
         return master.startsWith("sc://") ? ConnectCluster.start(master, executorJars) : ClassicCluster.start(master, executorJars, home);
+    }
+
+    /** A folder for the notebook's cell classes, gone when this JVM ends. */
+    static Path cellClassFolder() throws IOException {
+        Path classes = Files.createTempDirectory("yardstick-cell-classes-");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                Folders.delete(classes);
+            } catch (IOException | RuntimeException e) {
+                // a temporary folder: what is left, the system's cleaner takes
+            }
+        }));
+        return classes;
     }
 
     /** How many tasks run at once. */

@@ -40,14 +40,7 @@ final class ConnectCluster extends Cluster {
     static ConnectCluster start(String url, List<String> executorJars) throws Exception {
         ConnectProgress progress = new ConnectProgress();
         var s = org.apache.spark.sql.connect.SparkSession.builder().remote(url).interceptor(progress).create();
-        Path classes = Files.createTempDirectory("yardstick-cell-classes-");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                Folders.delete(classes);
-            } catch (IOException | RuntimeException e) {
-                // a temporary folder: what is left, the system's cleaner takes
-            }
-        }));
+        Path classes = cellClassFolder();
         List<URI> jars = new ArrayList<>();
         for (String entry : executorJars) jars.add(jar(Path.of(entry), classes.getParent()).toUri());
         s.addArtifacts(jars.toArray(URI[]::new));
