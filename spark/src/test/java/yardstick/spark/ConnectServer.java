@@ -12,11 +12,8 @@ import java.util.List;
  * send as artifacts. Configured as an operator would for Java 25 executors and Delta.
  */
 final class ConnectServer implements AutoCloseable {
-    /** What Spark's launch scripts give a JVM of theirs on a recent Java (Arrow over Netty needs them). */
-    static final List<String> JVM_FLAGS = List.of("--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
-            "-Dio.netty.tryReflectionSetAccessible=true", "--sun-misc-unsafe-memory-access=allow");
+    /** What Spark's JVMs need on a recent Java: Arrow over Netty wants these opened, and Unsafe's memory access. */
+    static final List<String> JVM_FLAGS = flags();
     private final Process process;
     private final int port;
 
@@ -54,6 +51,16 @@ final class ConnectServer implements AutoCloseable {
             }
             Thread.sleep(200);
         }
+    }
+
+    private static List<String> flags() {
+        List<String> f = new ArrayList<>(List.of("--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
+                "-Dio.netty.tryReflectionSetAccessible=true"));
+        // The flag exists from Java 23 (older ones refuse it); from 24 on Netty needs it.
+        if (Runtime.version().feature() >= 23) f.add("--sun-misc-unsafe-memory-access=allow");
+        return List.copyOf(f);
     }
 
     static ConnectServer start(Path dir, String master) throws Exception {
