@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Table;
 import yardstick.magics.TestNotebook;
+import yardstick.magics.eval.Evals;
 import yardstick.magics.llm.FakeOpenAi;
 import yardstick.magics.rag.search.Mode;
 import yardstick.magics.rag.index.BuildReport;
@@ -37,6 +38,7 @@ class ClusterConnectTest {
     @BeforeAll
     static void start() throws Exception {
         llm = FakeEndpoint.start(home);
+        llm.fallback(ClusterEvalTest::grader);
         cluster = StandaloneCluster.start(home, 2, 1);
         server = ConnectServer.start(home, cluster.url());
         nb = new TestNotebook(home);
@@ -109,6 +111,29 @@ class ClusterConnectTest {
         nb.ok("%eval load qa qa.jsonl");
         nb.ok("import yardstick.magics.eval.*;");
         assertEquals(24, ClusterEvalTest.cellCodeOnBothEngines(nb, home).size());
+    }
+
+    @Test
+    void aJudgeWithShotsShowsTheKernelsExamplesOnTheServersExecutors() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 10; i++) lines.add("{\"id\":\"g" + i + "\",\"question\":\"question " + i + "\"}");
+        Files.write(home.resolve("graded.jsonl"), lines);
+        nb.ok("%eval load graded graded.jsonl");
+        nb.ok("import yardstick.magics.eval.*;");
+        for (int i = 0; i < 4; i++) {
+            nb.ok("Ratings.save(\"graded\", new Rating(\"g" + i + "\", \"fake-model\", \"echo: Q: question " + i + "\", " + (i + 2)
+                    + ", \"\", \"ann\", " + i + "));");
+        }
+        nb.ok("%%judge graded --model fake-model --shots 3\nIs the answer right? 5 when it is.");
+        String cell = " --model fake-model --scorers judge\nQ: {{question}}";
+        Table kernel = (Table) nb.ok("%%eval graded" + cell);
+        Table kernelRows = Evals.last("graded").rows();
+        Table spark = (Table) nb.ok("%%eval graded --engine spark --output graded-out.jsonl" + cell);
+        ClusterEvalTest.assertSameRows(kernelRows, ClusterPromptTest.jsonl(home.resolve("graded-out.jsonl")), List.of("judge"));
+        ClusterEvalTest.assertSameSummary(kernel, spark);
+        // The examples were in the judge's prompts: a rated answer's text, shown to grade another item.
+        assertTrue(llm.requests.stream().anyMatch(r -> FakeOpenAi.lastUser(r).contains("Examples people graded")
+                && FakeOpenAi.lastUser(r).contains("echo: Q: question 3")), "no judge prompt with examples");
     }
 
     @Test

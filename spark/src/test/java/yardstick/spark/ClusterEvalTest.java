@@ -37,14 +37,7 @@ class ClusterEvalTest {
     @BeforeAll
     static void start() throws Exception {
         llm = FakeEndpoint.start(home);
-        // The judge grades from what it is shown, so both engines get the same grade for the same answer; every
-        // seventh grade is unreadable (a judge failure, left out of the mean).
-        llm.fallback(req -> {
-            String system = req.path("messages").path(0).path("content").asText();
-            if (!system.startsWith("You grade one answer")) return FakeOpenAi.echo(req, 0);
-            int h = Math.floorMod(FakeOpenAi.lastUser(req).hashCode(), 35);
-            return FakeOpenAi.json(h % 7 == 0 ? "I cannot tell." : "Score: " + (h % 5 + 1) + "\nRationale: graded " + h, 10, 5);
-        });
+        llm.fallback(ClusterEvalTest::grader);
         cluster = StandaloneCluster.start(home, 2, 1);
         nb = new TestNotebook(home);
         nb.ok("%spark connect " + cluster.url());
@@ -58,6 +51,17 @@ class ClusterEvalTest {
         nb.ok("%eval load qa qa.jsonl");
         nb.ok("%%judge qa --model fake-model --shots 0\nIs the answer right? 5 when it is.");
         nb.ok("import yardstick.magics.eval.*;");
+    }
+
+    /**
+     * The fake endpoint's answers: an echo, or for a judge a grade from what it is shown, so both engines get the same
+     * grade for the same prompt; every seventh grade is unreadable (a judge failure, left out of the mean).
+     */
+    static FakeOpenAi.Reply grader(JsonNode req) {
+        String system = req.path("messages").path(0).path("content").asText();
+        if (!system.startsWith("You grade one answer")) return FakeOpenAi.echo(req, 0);
+        int h = Math.floorMod(FakeOpenAi.lastUser(req).hashCode(), 35);
+        return FakeOpenAi.json(h % 7 == 0 ? "I cannot tell." : "Score: " + (h % 5 + 1) + "\nRationale: graded " + h, 10, 5);
     }
 
     @AfterAll

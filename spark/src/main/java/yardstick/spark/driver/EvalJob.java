@@ -19,6 +19,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import yardstick.magics.eval.EvalSet;
 import yardstick.magics.eval.Scorer;
+import yardstick.magics.eval.judge.Judge;
 import yardstick.magics.llm.Template;
 import static org.apache.spark.sql.functions.*;
 
@@ -72,8 +73,10 @@ final class EvalJob {
                     : new EvalPartitions.SystemSpec(name, ModelSpec.of(s, perTask(s, slots), cache), null, null));
         }
         JsonNode j = q.path("judge");
+        // A judge's rated examples are read here, where the kernel's home is, and travel with it.
         EvalPartitions.JudgeSpec judge = j.isObject() ? new EvalPartitions.JudgeSpec(j.path("set").asText(), j.path("rubric").asText(),
-                j.path("modelName").asText(), j.path("shots").asInt(), ModelSpec.of(j, perTask(j, slots), cache)) : null;
+                j.path("modelName").asText(), j.path("shots").asInt(), ModelSpec.of(j, perTask(j, slots), cache),
+                j.path("shots").asInt() == 0 ? null : Judge.Examples.of(j.path("set").asText())) : null;
         Map<String, byte[]> cellScorers = new LinkedHashMap<>();
         q.path("cellScorers").properties().forEach(e -> cellScorers.put(e.getKey(), Base64.getDecoder().decode(e.getValue().asText())));
         EvalPartitions.Spec spec = new EvalPartitions.Spec(names, q.path("template").asText(), q.path("scorers").asText(),

@@ -51,8 +51,12 @@ final class EvalPartitions implements MapPartitionsFunction<Row, Row>, Serializa
         }
     }
 
-    /** The set's judge: its model, rubric and how many rated examples it shows. */
-    record JudgeSpec(String set, String rubric, String modelName, int shots, ModelSpec model) implements Serializable {}
+    /**
+     * The set's judge: its model, rubric, how many rated examples it shows, and what it draws them from (read by the
+     * driver, which shares the kernel's home; executors may not).
+     */
+    record JudgeSpec(String set, String rubric, String modelName, int shots, ModelSpec model, Judge.Examples examples)
+            implements Serializable {}
 
     /**
      * What every task needs: the input's columns, the template, the {@code --scorers} list with the cell scorers it
@@ -64,7 +68,8 @@ final class EvalPartitions implements MapPartitionsFunction<Row, Row>, Serializa
             Map<String, Scorer> cells = new HashMap<>();
             cellScorers.forEach((n, b) -> cells.put(n, (Scorer) CellClasses.read(b, loader, "scorer '" + n + "'")));
             Function<String, Scorer> j = judge == null ? null
-                    : arg -> new Judge(judge.set(), judge.rubric(), judge.model().build(), judge.modelName(), judge.shots()).scorer();
+                    : arg -> new Judge(judge.set(), judge.rubric(), judge.model().build(), judge.modelName(), judge.shots())
+                            .withExamples(judge.examples()).scorer();
             return Scorers.parse(scorerList, new Scorers.Context(Path.of(directory), columns, j, embedder, cells::get));
         }
     }

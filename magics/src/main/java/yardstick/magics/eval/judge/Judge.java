@@ -37,8 +37,32 @@ public final class Judge implements SetJudge {
     private final Model model;
     private final String modelName;
     private final int shots;
+    /** The examples to draw from; null: read from Yardstick's home when grading. */
+    private final Examples given;
+
+    /**
+     * What a judge with shots draws its examples from, kept in Yardstick's home: the set's ratings, and the set's rows
+     * by key (a rated item's fields).
+     */
+    public record Examples(List<Rating> rated, Map<String, Map<String, String>> rows) implements java.io.Serializable {
+        static final Examples NONE = new Examples(List.of(), Map.of());
+
+        /** The set's as they are now. */
+        public static Examples of(String set) {
+            List<Rating> rated = Ratings.all(set);
+            Map<String, Map<String, String>> rows = new java.util.HashMap<>();
+            if (!rated.isEmpty()) {
+                for (var r : yardstick.magics.eval.Evals.set(set).rows()) rows.putIfAbsent(yardstick.magics.eval.EvalSet.key(r), new java.util.LinkedHashMap<>(r));
+            }
+            return new Examples(new ArrayList<>(rated), rows);
+        }
+    }
 
     public Judge(String set, String rubric, Model model, String modelName, int shots) {
+        this(set, rubric, model, modelName, shots, null);
+    }
+
+    private Judge(String set, String rubric, Model model, String modelName, int shots, Examples given) {
         if (rubric == null || rubric.isBlank()) throw new EvalException("a judge needs a rubric: write it in the cell body");
         if (shots < 0) throw new EvalException("--shots must be 0 or more, not " + shots);
         this.set = set;
@@ -46,6 +70,12 @@ public final class Judge implements SetJudge {
         this.model = model;
         this.modelName = modelName;
         this.shots = shots;
+        this.given = given;
+    }
+
+    /** This judge drawing its examples from {@code examples} rather than the home it runs with (Spark's executors). */
+    public Judge withExamples(Examples examples) {
+        return new Judge(set, rubric, model, modelName, shots, examples);
     }
 
     public String rubric() {
@@ -138,12 +168,11 @@ public final class Judge implements SetJudge {
 
     /** Grades each (row, output); null outputs are failures. Calls run {@code model.concurrency()} at a time. */
     public List<Score> grade(List<Map<String, String>> rows, List<String> keys, List<String> outputs) {
-        List<Rating> rated = shots == 0 ? List.of() : Ratings.all(set);
+        Examples examples = shots == 0 ? Examples.NONE : given != null ? given : Examples.of(set);
+        List<Rating> rated = examples.rated();
         Map<String, Map<String, String>> rowsByKey = new java.util.HashMap<>();
         for (int i = 0; i < rows.size(); i++) rowsByKey.put(keys.get(i), rows.get(i));
-        if (!rated.isEmpty()) {
-            for (var r : yardstick.magics.eval.Evals.set(set).rows()) rowsByKey.putIfAbsent(yardstick.magics.eval.EvalSet.key(r), r);
-        }
+        examples.rows().forEach(rowsByKey::putIfAbsent);
         List<Score> out = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(model.concurrency(), rows.size())),
                 Thread.ofVirtual().name("judge-", 0).factory())) {
