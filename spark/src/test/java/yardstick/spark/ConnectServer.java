@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A real Spark Connect server on loopback, in front of a given master, started from the jars Maven resolved: Spark's
- * and Delta's (as the cluster has them) and the server's own, and none of Yardstick's classes, which a client must
+ * A real Spark Connect server on loopback, in front of a given master, started from the jars Maven resolved: the
+ * cluster's (Spark's, Delta's, their libraries) and the server's own, and none of Yardstick's, which a client must
  * send as artifacts. Configured as an operator would for Java 25 executors and Delta.
  */
 final class ConnectServer implements AutoCloseable {
@@ -18,10 +18,7 @@ final class ConnectServer implements AutoCloseable {
     private final int port;
 
     private ConnectServer(Path dir, String master) throws Exception {
-        List<String> cp = new ArrayList<>();
-        for (String entry : Files.readString(Path.of("target/driver-classpath.txt")).strip().split(File.pathSeparator)) {
-            if (entry.endsWith(".jar") && !DriverLaunch.isConnectClient(entry) && !entry.contains("/dev/yardstick/")) cp.add(entry);
-        }
+        List<String> cp = new ArrayList<>(StandaloneCluster.sparkJars());
         // The server's own jars, which its executors need too (a Spark distribution has them in jars/).
         String server = Files.readString(Path.of("target/connect-server-classpath.txt")).strip();
         cp.addAll(List.of(server.split(File.pathSeparator)));

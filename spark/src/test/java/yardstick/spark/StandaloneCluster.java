@@ -24,12 +24,12 @@ final class StandaloneCluster implements AutoCloseable {
         // Outside the test's temporary folder: JUnit would warn about every link it deletes.
         home = Path.of("target/test-spark-home").toAbsolutePath();
         Path jars = Files.createDirectories(home.resolve("jars"));
+        try (var old = Files.list(jars)) {
+            for (Path link : old.toList()) Files.delete(link);
+        }
         List<String> cp = new ArrayList<>();
-        for (String entry : Files.readString(Path.of("target/driver-classpath.txt")).strip().split(File.pathSeparator)) {
-            // The Connect client's jar is the notebook driver's alone: it bundles its own build of Spark's SQL API.
-            if (!entry.endsWith(".jar") || DriverLaunch.isConnectClient(entry)) continue;
-            Path link = jars.resolve(Path.of(entry).getFileName());
-            if (!Files.exists(link)) Files.createSymbolicLink(link, Path.of(entry));
+        for (String entry : sparkJars()) {
+            Files.createSymbolicLink(jars.resolve(Path.of(entry).getFileName()), Path.of(entry));
             cp.add(entry);
         }
         String classPath = String.join(File.pathSeparator, cp);
@@ -44,6 +44,20 @@ final class StandaloneCluster implements AutoCloseable {
                     "--work-dir", Files.createDirectories(dir.resolve("work-" + i)).toString(), url()));
             await(log, "Successfully registered with master");
         }
+    }
+
+    /**
+     * The jars of the driver's class path a Spark installation would have: Spark's, Delta's and their libraries. Not
+     * Yardstick's own (executors get them from the driver: its class path, or a Connect session's artifacts), nor the
+     * Connect client's, which bundles its own build of Spark's SQL API.
+     */
+    static List<String> sparkJars() throws java.io.IOException {
+        List<String> out = new ArrayList<>();
+        for (String entry : Files.readString(Path.of("target/driver-classpath.txt")).strip().split(File.pathSeparator)) {
+            String name = Path.of(entry).getFileName().toString();
+            if (entry.endsWith(".jar") && !name.startsWith("yardstick-") && !DriverLaunch.isConnectClient(entry)) out.add(entry);
+        }
+        return out;
     }
 
     static StandaloneCluster start(Path dir, int workers, int coresEach) throws Exception {
