@@ -1,7 +1,10 @@
 package yardstick.magics.eval.judge;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -10,6 +13,8 @@ import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import yardstick.magics.eval.EvalException;
+import yardstick.magics.eval.EvalSet;
+import yardstick.magics.eval.Evals;
 import yardstick.magics.eval.Rating;
 import yardstick.magics.eval.Ratings;
 import yardstick.magics.eval.Score;
@@ -44,15 +49,15 @@ public final class Judge implements SetJudge {
      * What a judge with shots draws its examples from, kept in Yardstick's home: the set's ratings, and the set's rows
      * by key (a rated item's fields).
      */
-    public record Examples(List<Rating> rated, Map<String, Map<String, String>> rows) implements java.io.Serializable {
+    public record Examples(List<Rating> rated, Map<String, Map<String, String>> rows) implements Serializable {
         static final Examples NONE = new Examples(List.of(), Map.of());
 
         /** The set's as they are now. */
         public static Examples of(String set) {
             List<Rating> rated = Ratings.all(set);
-            Map<String, Map<String, String>> rows = new java.util.HashMap<>();
+            Map<String, Map<String, String>> rows = new HashMap<>();
             if (!rated.isEmpty()) {
-                for (var r : yardstick.magics.eval.Evals.set(set).rows()) rows.putIfAbsent(yardstick.magics.eval.EvalSet.key(r), new java.util.LinkedHashMap<>(r));
+                for (var r : Evals.set(set).rows()) rows.putIfAbsent(EvalSet.key(r), new LinkedHashMap<>(r));
             }
             return new Examples(new ArrayList<>(rated), rows);
         }
@@ -170,7 +175,7 @@ public final class Judge implements SetJudge {
     public List<Score> grade(List<Map<String, String>> rows, List<String> keys, List<String> outputs) {
         Examples examples = shots == 0 ? Examples.NONE : given != null ? given : Examples.of(set);
         List<Rating> rated = examples.rated();
-        Map<String, Map<String, String>> rowsByKey = new java.util.HashMap<>();
+        Map<String, Map<String, String>> rowsByKey = new HashMap<>();
         for (int i = 0; i < rows.size(); i++) rowsByKey.put(keys.get(i), rows.get(i));
         examples.rows().forEach(rowsByKey::putIfAbsent);
         List<Score> out = new ArrayList<>();
