@@ -152,9 +152,7 @@ public final class Session implements Interpreter {
      * it does before its first cell runs beside it.
      */
     public static EvaluatorStart startEvaluator() {
-        EvaluatorStart start = prepareEvaluator();
-        start.open();
-        return start;
+        return prepareEvaluator().open();
     }
 
     /** A session's JShell start, begun by {@link EvaluatorStart#open()} or by the first cell. */

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import yardstick.kernel.Notebook;
-import yardstick.kernel.display.ProgressDisplay;
 import yardstick.kernel.magic.Args;
 import yardstick.kernel.magic.MagicCall;
 import yardstick.kernel.magic.MagicException;
@@ -56,7 +54,7 @@ final class SparkIndex {
             Embedder embedder = RagIndex.embedderFor(spec, options);
             RagIndex index = Rag.open(name, base);
             ObjectNode q = request(base, index.directory(), inputs, a, options, spec);
-            JsonNode r = submit(q, name);
+            JsonNode r = SparkTables.request(Spark.driver(), q, "indexing " + name + " on Spark", d -> d.path("chunks").asLong() + " chunks");
             index.builtElsewhere(embedder);
             BuildReport report = report(r, embedder.name());
             RagRuns.build(name, inputs, options, spec, report, call.context().cellSource(), run -> {
@@ -118,24 +116,11 @@ final class SparkIndex {
     }
 
     static boolean isDataset(Path base, String input) {
-        String l = input.toLowerCase(Locale.ROOT);
-        if (input.contains("://") || input.startsWith("file:")) return true;
-        if (l.matches(".*\\.(parquet|csv|jsonl|json|ndjson)$") && !Inputs.isGlob(input)) return true;
+        if (Locations.isUri(input)) return true;
+        if (Locations.isDataFile(input) && !Inputs.isGlob(input)) return true;
         Path p = base.resolve(input);
         if (Files.isDirectory(p.resolve("_delta_log"))) return true;
-        return !Files.exists(p) && input.matches("[A-Za-z_]\\w*(\\.[A-Za-z_]\\w*){0,2}");
-    }
-
-    private static JsonNode submit(ObjectNode q, String name) throws MagicException {
-        ProgressDisplay bar = Notebook.progress("indexing " + name + " on Spark");
-        try {
-            JsonNode r = Spark.driver().request(q, p -> bar.update(p.path("done").asLong(), p.path("total").asLong(), "tasks"));
-            bar.finish(r.path("chunks").asLong() + " chunks");
-            return r;
-        } catch (SparkException e) {
-            bar.finish("failed");
-            throw new MagicException(e.getMessage(), e);
-        }
+        return !Files.exists(p) && Locations.isTableName(input);
     }
 
     /** The kernel's summary of a build, from the driver's totals. */

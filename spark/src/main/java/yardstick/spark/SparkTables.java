@@ -2,6 +2,7 @@ package yardstick.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.function.Function;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -20,14 +21,20 @@ final class SparkTables {
 
     /** Sends a request with a progress bar of the tasks done ({@code label} names the work); a failure is one line. */
     static JsonNode request(SparkDriver driver, ObjectNode q, String label) throws MagicException {
+        return request(driver, q, label, r -> r.path("rows").asLong() + " rows");
+    }
+
+    /** As {@link #request(SparkDriver, ObjectNode, String)}, the bar ending with what {@code done} says of the result. */
+    static JsonNode request(SparkDriver driver, ObjectNode q, String label, Function<JsonNode, String> done) throws MagicException {
         ProgressDisplay bar = Notebook.progress(label);
         JsonNode r;
         try {
             r = driver.request(q, p -> bar.update(p.path("done").asLong(), p.path("total").asLong(), "tasks"));
         } catch (SparkException ex) {
+            bar.finish("failed");
             throw new MagicException(ex.getMessage(), ex);
         }
-        bar.finish(r.path("rows").asLong() + " rows");
+        bar.finish(done.apply(r));
         return r;
     }
 

@@ -29,21 +29,18 @@ public final class EvaluatorStart {
         thread.setDaemon(true);
     }
 
-    /** Starts JShell with this class path and these imports (as {@link JavaEvaluator}'s constructor takes them). */
-    public static EvaluatorStart begin(String classPath, List<String> imports, List<String> staticImports) {
-        EvaluatorStart start = prepare(classPath, imports, staticImports);
-        start.open();
-        return start;
-    }
-
-    /** A start that waits for {@link #open()}, or for the first {@link #get()}. */
+    /**
+     * A start with this class path and these imports (as {@link JavaEvaluator}'s constructor takes them) that waits for
+     * {@link #open()}, or for the first {@link #get()}.
+     */
     public static EvaluatorStart prepare(String classPath, List<String> imports, List<String> staticImports) {
         return new EvaluatorStart(classPath, imports, staticImports);
     }
 
-    /** Begins JShell's start, once. */
-    public synchronized void open() {
+    /** Begins JShell's start, once; returns this start. */
+    public synchronized EvaluatorStart open() {
         if (thread.getState() == Thread.State.NEW) thread.start();
+        return this;
     }
 
     /** True once the evaluator is there (not while it starts, nor when its start failed). */

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class EvaluatorStartTest {
     @Test
     void aStartedEvaluatorHasItsImportsAndLeavesNoSnippetOfItsWarmUp() {
-        EvaluatorStart start = EvaluatorStart.begin("", List.of("java.awt.Point"), List.of());
+        EvaluatorStart start = EvaluatorStart.prepare("", List.of("java.awt.Point"), List.of()).open();
         try (JavaEvaluator e = start.get()) {
             assertTrue(start.started());
             Outcome o = e.evaluate("new Point(1, 2).x + List.of(3).get(0)", JavaEvaluator.Location.CELL);
@@ -23,7 +23,7 @@ class EvaluatorStartTest {
 
     @Test
     void anImportThatDoesNotResolveFailsTheStartWithWhatWentWrong() {
-        EvaluatorStart start = EvaluatorStart.begin("", List.of("no.such.Thing"), List.of());
+        EvaluatorStart start = EvaluatorStart.prepare("", List.of("no.such.Thing"), List.of()).open();
         IllegalStateException e = assertThrows(IllegalStateException.class, start::get);
         assertTrue(e.getMessage().startsWith("JShell failed to start:"), e.getMessage());
         assertTrue(e.getMessage().contains("startup imports failed"), e.getMessage());

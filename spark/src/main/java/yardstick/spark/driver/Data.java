@@ -11,6 +11,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import yardstick.spark.Locations;
 
 /**
  * Reading and writing a job's data: a Parquet, Delta, CSV or JSONL path (any Hadoop file system URI) or a table name.
@@ -21,10 +22,6 @@ final class Data {
     record Source(String location, String format, String digest, Long version) {}
 
     private Data() {}
-
-    static boolean isTable(String location) {
-        return location.matches("[A-Za-z_][\\w]*(\\.[A-Za-z_][\\w]*){0,2}") && !location.matches(".*\\.(parquet|jsonl|json|csv|ndjson)$");
-    }
 
     static String format(Cluster cluster, String location, String given) {
         if (given != null) return normal(given);
@@ -47,7 +44,7 @@ final class Data {
 
     static Dataset<Row> read(Cluster cluster, String location, String format) throws Exception {
         SparkSession spark = cluster.spark;
-        if (isTable(location) && !exists(cluster, location)) return spark.table(location);
+        if (Locations.isTableName(location) && !exists(cluster, location)) return spark.table(location);
         try {
             // FAILFAST: a malformed line is an error naming the file, never a silently dropped or null row.
             Dataset<Row> rows = switch (format) {
@@ -95,7 +92,7 @@ final class Data {
 
     private static void write(Dataset<Row> rows, String location, String format) {
         var w = rows.write().mode("errorifexists");
-        if (isTable(location)) {
+        if (Locations.isTableName(location)) {
             w.format(format.equals("jsonl") ? "json" : format).saveAsTable(location);
             return;
         }
@@ -108,7 +105,7 @@ final class Data {
     }
 
     static Dataset<Row> readBack(SparkSession spark, String location, String format) {
-        if (isTable(location)) return spark.table(location);
+        if (Locations.isTableName(location)) return spark.table(location);
         return switch (format) {
             case "jsonl" -> spark.read().json(location);
             case "csv" -> spark.read().option("header", "true").csv(location);
