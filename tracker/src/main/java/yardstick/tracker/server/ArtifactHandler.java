@@ -69,7 +69,6 @@ public final class ArtifactHandler implements HttpHandler {
             Exchanges.drain(ex);
             Exchanges.sendError(ex, e);
         } finally {
-            Exchanges.drain(ex);
             ex.close();
         }
     }
@@ -100,9 +99,8 @@ public final class ArtifactHandler implements HttpHandler {
                 throw new MlflowException(ErrorCode.BAD_REQUEST, "Invalid Content-Length");
             }
         }
-        try (InputStream body = ex.getRequestBody()) {
-            repository.write(path, body);
-        }
+        // Left open: closing it would discard only 64 KiB of a refused upload's rest; the handler drains it all.
+        repository.write(path, ex.getRequestBody());
         Exchanges.sendJson(ex, 200, JsonCodec.object());
     }
 

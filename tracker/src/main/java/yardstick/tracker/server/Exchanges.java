@@ -50,18 +50,26 @@ public final class Exchanges {
 
     /**
      * Reads what is left of a refused request's body, up to {@link #DRAIN_LIMIT} bytes, so that closing the
-     * connection does not reset it before the client has read the error answer.
+     * connection does not reset it before the client has read the error answer, and the connection can carry the
+     * client's next request. When more is left (or a reader closed the body, which discards only 64 KiB), the
+     * server closes the connection after answering; the answer then says {@code Connection: close}, so the client
+     * does not send its next request down it.
      */
     public static void drain(HttpExchange ex) {
+        boolean finished;
         try (InputStream in = ex.getRequestBody()) {
             byte[] sink = new byte[64 * 1024];
             long left = DRAIN_LIMIT;
-            int n;
-            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+            int n = 0;
+            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
                 left -= n;
             }
-        } catch (IOException ignored) {
-            // The client went away; there is nobody left to answer.
+            finished = n < 0 || in.read() < 0;
+        } catch (IOException e) {
+            finished = false;
+        }
+        if (!finished) {
+            ex.getResponseHeaders().set("Connection", "close");
         }
     }
 

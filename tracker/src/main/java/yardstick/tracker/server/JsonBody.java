@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Locale;
 import yardstick.tracker.model.ErrorCode;
 import yardstick.tracker.model.MlflowException;
@@ -61,10 +60,8 @@ public final class JsonBody {
         if (declared > MAX_BYTES) {
             throw tooLarge();
         }
-        byte[] bytes;
-        try (InputStream in = ex.getRequestBody()) {
-            bytes = in.readNBytes(MAX_BYTES + 1);
-        }
+        // Left open: the handler drains what is left of a refused body before answering (see Exchanges.drain).
+        byte[] bytes = ex.getRequestBody().readNBytes(MAX_BYTES + 1);
         if (bytes.length > MAX_BYTES) {
             throw tooLarge();
         }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import yardstick.tracker.artifacts.ArtifactRepository;
@@ -70,10 +69,8 @@ public final class UiHandler implements HttpHandler {
             throw new MlflowException(ErrorCode.BAD_REQUEST,
                     "The UI's forms post application/x-www-form-urlencoded", 415);
         }
-        byte[] body;
-        try (InputStream in = ex.getRequestBody()) {
-            body = in.readNBytes(MAX_FORM_BYTES + 1);
-        }
+        // Left open: a refused form's rest is drained before answering (see Exchanges.drain).
+        byte[] body = ex.getRequestBody().readNBytes(MAX_FORM_BYTES + 1);
         if (body.length > MAX_FORM_BYTES) {
             throw new MlflowException(ErrorCode.BAD_REQUEST, "Form too large", 413);
         }

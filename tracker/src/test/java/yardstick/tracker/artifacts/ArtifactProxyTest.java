@@ -5,12 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,6 +84,77 @@ class ArtifactProxyTest {
         new java.util.Random(1).nextBytes(exact);
         assertEquals(200, put("2/run/artifacts/exact.bin", exact).status());
         assertArrayEquals(exact, Files.readAllBytes(dir.resolve("exact.bin")));
+    }
+
+    @Test
+    void aRefusedUploadLeavesTheConnectionFitForTheNextRequest() throws Exception {
+        try (Socket s = new Socket(tracker.server.uri().getHost(), tracker.server.uri().getPort())) {
+            OutputStream out = s.getOutputStream();
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            // Chunked, so the limit trips while streaming, with most of the body still to come.
+            out.write(head("PUT", "6/run/artifacts/big.bin", "Transfer-Encoding: chunked"));
+            byte[] chunk = new byte[64 * 1024];
+            for (int i = 0; i < 32; i++) {
+                out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(chunk);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String refused = readAnswer(in);
+            assertTrue(refused.startsWith("HTTP/1.1 400"), refused);
+            assertFalse(refused.toLowerCase(Locale.ROOT).contains("connection: close"), refused);
+            // The same connection carries the next upload.
+            out.write(head("PUT", "6/run/artifacts/small.txt", "Content-Length: 2"));
+            out.write("ok".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String next = readAnswer(in);
+            assertTrue(next.startsWith("HTTP/1.1 200"), next);
+        }
+        assertEquals("ok", Files.readString(tracker.server.artifacts().root().resolve("6/run/artifacts/small.txt")));
+    }
+
+    @Test
+    void aBodyTooLargeToDrainIsAnsweredWithConnectionClose() throws Exception {
+        long size = 80L * 1024 * 1024;
+        try (Socket s = new Socket(tracker.server.uri().getHost(), tracker.server.uri().getPort())) {
+            OutputStream out = s.getOutputStream();
+            Thread sender = Thread.ofVirtual().start(() -> {
+                try {
+                    out.write(head("PUT", "7/run/artifacts/huge.bin", "Content-Length: " + size));
+                    byte[] block = new byte[1024 * 1024];
+                    for (long sent = 0; sent < size; sent += block.length) {
+                        out.write(block);
+                    }
+                } catch (IOException closedByServer) {
+                    // Expected: the server stops reading once it has drained its limit.
+                }
+            });
+            String answer = readAnswer(new BufferedInputStream(s.getInputStream()));
+            sender.join(10_000);
+            assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+            assertTrue(answer.toLowerCase(Locale.ROOT).contains("connection: close"), answer);
+        }
+    }
+
+    private static byte[] head(String method, String path, String header) {
+        return (method + " " + PROXY + "/" + path + " HTTP/1.1\r\nHost: " + tracker.server.uri().getHost() + "\r\n" + header
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** One answer with a Content-Length body, read off a connection that stays open. */
+    private static String readAnswer(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("the connection closed after: " + head);
+            }
+            head.append((char) c);
+        }
+        Matcher length = Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(head);
+        int n = length.find() ? Integer.parseInt(length.group(1)) : 0;
+        return head + new String(in.readNBytes(n), StandardCharsets.UTF_8);
     }
 
     @Test
