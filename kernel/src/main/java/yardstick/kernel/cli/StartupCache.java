@@ -60,9 +60,8 @@ public final class StartupCache {
     }
 
     private static void train(KernelProcess k) throws Exception {
-        KernelClient c = k.client();
-        c.shellReply(c.sendShell("kernel_info_request", Json.object()), TIMEOUT);
         k.awaitIOPub(TIMEOUT);
+        KernelClient c = k.client();
         for (String cell : CELLS) c.request("execute_request", KernelProcess.execute(cell), TIMEOUT);
         String code = "\"abc\".subs";
         c.request("complete_request", Json.object().put("code", code).put("cursor_pos", code.length()), TIMEOUT);
