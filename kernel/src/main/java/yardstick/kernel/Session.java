@@ -54,9 +54,14 @@ public final class Session implements Interpreter {
 
     /** A session whose JShell was started already, by {@link #startEvaluator()}. */
     public Session(Path workingDirectory, CommManager comms, EvaluatorStart evaluator) {
-        // Libraries log through SLF4J: warnings reach the cell's stderr, their info chatter does not.
+        // Libraries log through SLF4J or java.util.logging: warnings reach the cell's stderr, their info chatter
+        // (such as Lucene's note on the vector API at the first search) does not, unless logging was configured.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
                 System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        if (System.getProperty("java.util.logging.config.file") == null
+                && System.getProperty("java.util.logging.config.class") == null) {
+            java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        }
         RoutingOutputStream.install();
         this.workingDirectory = workingDirectory.toAbsolutePath();
         this.comms = comms;

@@ -162,6 +162,15 @@ class SessionTest {
     }
 
     @Test
+    void libraryLogWarningsReachTheCellButNotTheirInfo() {
+        RecordingSink sink = new RecordingSink();
+        assertTrue(run("var log = java.util.logging.Logger.getLogger(\"some.library\");\n"
+                + "log.info(\"chatter\");\nlog.warning(\"careful\");", sink).ok());
+        assertTrue(sink.stderr.toString().contains("careful"), sink.stderr.toString());
+        assertFalse(sink.stderr.toString().contains("chatter"), sink.stderr.toString());
+    }
+
+    @Test
     void aMillionLinesArriveWhole() {
         RecordingSink sink = new RecordingSink();
         assertTrue(run("for (int i = 0; i < 1_000_000; i++) System.out.println(i);", sink).ok());
