@@ -40,10 +40,14 @@ final class ParentWatch {
                 } catch (InterruptedException e) {
                     return;
                 }
-                long parentNow = self.parent().map(ProcessHandle::pid).orElse(-1L);
-                if (!parent.isAlive() || (watched == parentAtStart && parentNow != parentAtStart)) {
-                    gone(watched);
-                    return;
+                try {
+                    long parentNow = self.parent().map(ProcessHandle::pid).orElse(-1L);
+                    if (!parent.isAlive() || (watched == parentAtStart && parentNow != parentAtStart)) {
+                        gone(watched);
+                        return;
+                    }
+                } catch (OutOfMemoryError e) {
+                    // a cell filled the heap for a moment: look again at the next tick
                 }
             }
         }, "yardstick-parent-watch");

@@ -72,12 +72,20 @@ public final class OutputRoute {
     }
 
     private static void flushDirty() {
-        for (OutputRoute r : DIRTY) {
-            try {
-                r.flush();
-            } catch (RuntimeException e) {
-                yardstick.kernel.protocol.Log.warn("output flush failed: " + e);
+        OutputRoute at = null;
+        try {
+            for (OutputRoute r : DIRTY) {
+                at = r;
+                try {
+                    r.flush();
+                } catch (RuntimeException e) {
+                    yardstick.kernel.protocol.Log.warn("output flush failed: " + e);
+                }
             }
+        } catch (OutOfMemoryError e) {
+            // A cell filled the heap: this round ends here, but not the flusher's later rounds, which a task that
+            // throws would cancel. The route stays marked, so what it still holds goes at the next round.
+            if (at != null) at.markDirty();
         }
     }
 }

@@ -96,19 +96,36 @@ public final class KernelServer implements Channels, AutoCloseable {
 
     private void spawn(String name, Runnable loop) {
         Thread t = new Thread(() -> {
-            try {
-                loop.run();
-            } catch (ZMQException e) {
-                if (running) Log.warn(name + " stopped: " + e);
-            } catch (Throwable e) {
-                // The default handler would print to System.err, which cells' output routing owns: say it here.
-                Log.warn(name + " died: " + stackTrace(e));
-                throw e;
+            while (true) {
+                try {
+                    loop.run();
+                    return;
+                } catch (ZMQException e) {
+                    if (running) Log.warn(name + " stopped: " + e);
+                    return;
+                } catch (OutOfMemoryError e) {
+                    // A cell filled the heap and this thread's allocation failed first: the cell's own failure frees
+                    // it, so the loop goes on rather than leave the kernel without heartbeat or control.
+                    if (!running) return;
+                    pause();
+                } catch (Throwable e) {
+                    // The default handler would print to System.err, which cells' output routing owns: say it here.
+                    Log.warn(name + " died: " + stackTrace(e));
+                    throw e;
+                }
             }
         }, name);
         t.setDaemon(true);
         threads.add(t);
         t.start();
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(POLL_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void heartbeat(ZMQ.Socket hb) {
