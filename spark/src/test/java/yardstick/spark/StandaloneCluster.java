@@ -48,17 +48,23 @@ final class StandaloneCluster implements AutoCloseable {
 
     /**
      * The jars of the driver's class path a Spark installation would have: Spark's, Delta's and their libraries. Not
-     * Yardstick's own (executors get them from the driver: its class path, or a Connect session's artifacts), nor the
+     * Yardstick's own, nor the libraries only its tasks use (DJL, ONNX Runtime, the MiniLM model, Lucene): executors
+     * get those from the driver (its class path, or a Connect session's artifacts), and the tests prove they do. Nor the
      * Connect client's, which bundles its own build of Spark's SQL API.
      */
-    static List<String> sparkJars() throws java.io.IOException {
+    static List<String> sparkJars() throws IOException {
         List<String> out = new ArrayList<>();
         for (String entry : Files.readString(Path.of("target/driver-classpath.txt")).strip().split(File.pathSeparator)) {
             String name = Path.of(entry).getFileName().toString();
-            if (entry.endsWith(".jar") && !name.startsWith("yardstick-") && !DriverLaunch.isConnectClient(entry)) out.add(entry);
+            if (entry.endsWith(".jar") && !name.startsWith("yardstick-") && !DriverLaunch.isConnectClient(entry)
+                    && TASK_LIBRARIES.stream().noneMatch(entry::contains)) out.add(entry);
         }
         return out;
     }
+
+    /** Where the libraries that only Yardstick's tasks use sit in the Maven repository. */
+    private static final List<String> TASK_LIBRARIES = List.of("/ai/djl/", "/com/microsoft/onnxruntime/",
+            "/dev/langchain4j/", "/org/apache/lucene/");
 
     static StandaloneCluster start(Path dir, int workers, int coresEach) throws Exception {
         return new StandaloneCluster(dir, workers, coresEach);
